@@ -1,0 +1,31 @@
+"""Scenarios a, e and f: one button whose callback shows one text.
+
+``main`` returns after registering the callback; the session stays open for it
+(PROTOCOL-COMPAT item 13).
+"""
+from __future__ import annotations
+
+from appkit import ARGS, serve
+
+if ARGS.framework == "webio":
+    from webio.output import put_buttons, put_text
+else:
+    from pywebio.output import put_buttons, put_text  # type: ignore[no-redef]
+
+
+def on_click(_value: object) -> None:
+    """Show one line per click."""
+    put_text("clicked")
+
+
+def main() -> None:
+    """Thread session."""
+    put_buttons(["Click"], onclick=on_click)
+
+
+async def async_main() -> None:
+    """Coroutine session."""
+    put_buttons(["Click"], onclick=on_click)
+
+
+serve(main if ARGS.mode == "thread" else async_main)

@@ -1,0 +1,87 @@
+"""Behaviour under load: a vanished client stalls nobody; many clicks leak nothing.
+
+These check what a user would notice (answers arrive, threads and memory stay
+flat), with generous bounds; speed itself is measured in benchmarks/.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+
+from webio.output import put_buttons, put_text, use_scope
+from webio.testing import TestClient
+
+BURST = 200_000
+
+
+def burst():
+    for i in range(BURST):
+        put_text(f"burst line {i}")
+
+
+def clicker():
+    count = 0
+
+    def click(_value):
+        nonlocal count
+        count += 1
+        with use_scope("count", clear=True):
+            put_text(f"clicks: {count}")
+
+    put_buttons(["Click"], onclick=click)
+
+
+def open_and_stop_reading(port: int, path: str) -> socket.socket:
+    """A WebSocket client that does the handshake and then never reads again."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    assert sock.recv(4096).startswith(b"HTTP/1.1 101")
+    return sock
+
+
+def test_a_client_that_vanishes_mid_burst_stalls_no_one_else():
+    with TestClient({"index": clicker, "burst": burst}, transport="websocket") as client:
+        vanished = open_and_stop_reading(client.port, "/?app=burst&session=NEW")
+        try:
+            client.wait_until(lambda: len(client.hub.sessions) == 2, what="the burst session")
+            burst_session = next(s for s in list(client.hub.sessions.values()) if s.app_name == "burst")
+            client.wait_until(lambda: burst_session.outbox.last_seq > 30_000, what="the burst to be under way")
+            for n in range(1, 51):
+                client.click("Click")
+                client.wait_for_text(f"clicks: {n}", timeout=5)
+            with TestClient(clicker, transport="websocket") as newcomer:
+                newcomer.click("Click")
+                newcomer.wait_for_text("clicks: 1", timeout=5)
+            assert burst_session.outbox.last_seq < BURST, "the burst is held back, not buffered without bound"
+        finally:
+            vanished.close()
+        client.wait_until(lambda: burst_session.closed, what="the vanished visitor's session to end")
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096
+
+
+def test_20000_clicks_leave_threads_and_memory_flat():
+    with TestClient(clicker) as client:
+        button = client.wait_until(lambda: client.buttons, what="the button")[0]
+        frame = json.dumps({"event": "callback", "task_id": button.callback_id, "data": "Click"})
+
+        def click_many(count: int, expected_total: int) -> None:
+            for _ in range(count):
+                client.send_raw(frame)
+            client.wait_for_text(f"clicks: {expected_total}", timeout=60)
+
+        click_many(2_000, 2_000)
+        threads_before, rss_before = threading.active_count(), _rss_bytes()
+        click_many(20_000, 22_000)
+        threads_after, rss_after = threading.active_count(), _rss_bytes()
+        assert threads_after <= threads_before
+        growth_per_click = (rss_after - rss_before) / 20_000
+        assert growth_per_click < 512, f"memory grew {growth_per_click:.0f} bytes per click"
+        assert len(client.session.page.scopes["count"]) == 1
