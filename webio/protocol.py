@@ -109,9 +109,13 @@ def make_command(name: CommandName, spec: Any = None, task_id: str | None = None
     return {"command": name, "task_id": task_id, "spec": spec}
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+"""One encoder for every frame: ``json.dumps`` with options builds a new one per call."""
+
+
 def encode_json(value: Any) -> str:
     """Encode ``value`` compactly; used for frames and for snapshot sizes."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _ENCODER.encode(value)
 
 
 def encode_frame(commands: list[Command]) -> str:

@@ -74,14 +74,18 @@ class Output:
     the block into the container, and gives the name of the scope that holds them.
     """
 
+    shown_in: str | None = None
+    """The scope the output is shown in now, None when it is not on the page."""
+    # Context-manager state; class-level defaults keep the common case (a plain
+    # put_* call) from setting them on every instance.
+    _container: str | None = None
+    _inner_scope: str | None = None
+    _after_exit: Callable[[Output], None] | None = None
+    _scope_tokens: tuple[Token[tuple[str, ...]], ...] = ()
+
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
         self.output_id = f"o{next(_output_ids)}"
-        self.shown_in: str | None = None
-        self._container: str | None = None
-        self._inner_scope: str | None = None
-        self._after_exit: Callable[[Output], None] | None = None
-        self._scope_tokens: list[Token[tuple[str, ...]]] = []
 
     def enable_context_manager(
         self, container: str = "contents", after_exit: Callable[[Output], None] | None = None
@@ -104,11 +108,13 @@ class Output:
                 self.send()
             else:
                 self._replace_on_page()
-        self._scope_tokens.append(scope_stack.set(scope_stack.get() + (self._inner_scope,)))
+        self._scope_tokens += (scope_stack.set(scope_stack.get() + (self._inner_scope,)),)
         return self._inner_scope
 
     def __exit__(self, *exc_info: Any) -> None:
-        scope_stack.reset(self._scope_tokens.pop())
+        *outer, token = self._scope_tokens
+        self._scope_tokens = tuple(outer)
+        scope_stack.reset(token)
         if self._after_exit is not None:
             self._after_exit(self)
 
@@ -124,10 +130,11 @@ class Output:
 
     def send(self, scope: str | None = None, position: int = OutputPosition.BOTTOM) -> Output:
         """Show this output in ``scope`` (default: the current scope)."""
-        scope = current_scope() if scope is None else _check_scope_name(scope)
-        check_position(position)
+        scope = scope_stack.get()[-1] if scope is None else _check_scope_name(scope)
+        if type(position) is not int:
+            check_position(position)
         spec = {**self.spec, "scope": scope, "position": position, "output_id": self.output_id}
-        get_current_session().send(make_command("output", spec))
+        get_current_session().send({"command": "output", "task_id": None, "spec": spec})
         self.shown_in = scope
         return self
 

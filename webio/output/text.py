@@ -18,7 +18,7 @@ def put_text(
 
     ``inline=True`` keeps it on the line of the output before it.
     """
-    content = str(sep).join(str(text) for text in texts)
+    content = str(texts[0]) if len(texts) == 1 else str(sep).join(map(str, texts))
     return show({"type": "text", "content": content, "inline": bool(inline)}, scope, position)
 
 

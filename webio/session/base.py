@@ -38,8 +38,8 @@ logger = logging.getLogger("webio.session")
 
 __all__ = ["Session", "new_secret"]
 
-MAX_FRAMES_PER_TURN = 8
-"""Frames one session writes before it lets the loop serve others."""
+MAX_BYTES_PER_TURN = 256 * 1024
+"""Bytes one session writes before it lets the loop serve others (at least one frame)."""
 
 PRODUCER_HIGH_WATER = 20_000
 """Unsent commands at which a thread producer waits for the writer to catch up."""
@@ -231,10 +231,9 @@ class Session:
         connection = self._connection
         if connection is None or self._writing:
             return
-        for _ in range(MAX_FRAMES_PER_TURN):
-            with self._lock:
-                text = self._next_frame_locked()
-                self._drained.notify_all()
+        written = 0
+        while written < MAX_BYTES_PER_TURN:
+            text = self._next_frame()
             if text is None:
                 if self._close_when_flushed:
                     self._close_when_flushed = False
@@ -242,14 +241,25 @@ class Session:
                 return
             if not self._write(connection, text):
                 return
+            written += len(text)
         with self._lock:
             self._schedule_flush_locked()
 
-    def _next_frame_locked(self) -> str | None:
-        if self.outbox.snapshot_due:
-            return self._snapshot_frame_locked()
-        frame = self.outbox.take_frame()
-        return None if frame is None else frame.text
+    def _next_frame(self) -> str | None:
+        """The next frame to write, encoded outside the lock so producers keep going."""
+        with self._lock:
+            if self.outbox.snapshot_due:
+                text: str | None = self._snapshot_frame_locked()
+                self._drained.notify_all()
+                return text
+            batch = self.outbox.take_batch()
+            if not batch:
+                return None
+        text = encode_frame(batch)
+        with self._lock:
+            self.outbox.keep_frame(batch, text)
+            self._drained.notify_all()
+        return text
 
     def _snapshot_frame_locked(self) -> str:
         command = make_command("snapshot", self.page.snapshot_spec())

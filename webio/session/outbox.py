@@ -17,15 +17,14 @@ The owner (the session) serialises all calls.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from webio.protocol import Command, encode_frame
 
 __all__ = ["Outbox", "Frame"]
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """Commands ``first_seq``..``last_seq`` encoded as one text frame."""
 
     first_seq: int
@@ -81,13 +80,23 @@ class Outbox:
 
     def take_frame(self) -> Frame | None:
         """Encode the next batch of unsent commands into a frame and keep it until acked."""
-        if not self._pending:
-            return None
+        batch = self.take_batch()
+        return self.keep_frame(batch, encode_frame(batch)) if batch else None
+
+    def take_batch(self) -> list[Command]:
+        """Remove the next batch of unsent commands (at most ``max_frame_commands``).
+
+        With :meth:`keep_frame` this lets the owner encode the batch without holding
+        the lock that producers need; the same writer must keep it before taking more.
+        """
         count = min(len(self._pending), self.max_frame_commands)
-        batch = [self._pending.popleft() for _ in range(count)]
-        frame = Frame(batch[0]["seq"], batch[-1]["seq"], encode_frame(batch))
+        return [self._pending.popleft() for _ in range(count)]
+
+    def keep_frame(self, batch: list[Command], text: str) -> Frame:
+        """Keep ``text``, the encoded ``batch``, until the client acknowledges it."""
+        frame = Frame(batch[0]["seq"], batch[-1]["seq"], text)
         self._unacked.append(frame)
-        self._unacked_bytes += len(frame.text)
+        self._unacked_bytes += len(text)
         while self._unacked_bytes > self.max_unacked_bytes and len(self._unacked) > 1:
             dropped = self._unacked.popleft()
             self._unacked_bytes -= len(dropped.text)
