@@ -95,6 +95,9 @@ def test_40000_clicks_leave_threads_and_memory_flat():
             click_many(10_000, total + 10_000)
             total += 10_000
             growth_per_click.append((_rss_bytes() - rss_before) / 10_000)
-        assert threading.active_count() <= threads_before
+        # The shared worker pool may start a thread or two when a click comes in
+        # before its last worker went idle; a thread per click would be thousands.
+        threads_added = threading.active_count() - threads_before
+        assert threads_added <= 2, f"{threads_added} threads were started by 30,000 clicks"
         assert min(growth_per_click) < 512, f"memory grew {growth_per_click} bytes per click"
         assert len(client.session.page.scopes["count"]) == 1

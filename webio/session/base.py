@@ -53,6 +53,15 @@ def new_secret() -> str:
 class Session:
     """Base class of thread, coroutine and script sessions."""
 
+    # Slots keep an idle session small (a dict of this many attributes costs about
+    # 1.5 KiB); ``__dict__`` stays for attributes that other modules attach later.
+    __slots__ = (
+        "app", "app_name", "loop", "info", "reconnect_timeout", "id", "reconnect_token", "local", "outbox",
+        "page", "closed", "close_reason", "context", "_on_close", "_on_detach", "_lock", "_drained",
+        "_callback_ids", "_channels", "_deferred", "_connection", "_writing", "_flush_scheduled",
+        "_close_when_flushed", "_expiry", "_main_done", "_holders", "_loop_thread", "__dict__", "__weakref__",
+    )
+
     kind = "base"
     max_payload_bytes: int = DEFAULT_MAX_FRAME_BYTES
     """The server's inbound limit (``max_payload_size``); uploads are held to it."""
@@ -83,7 +92,8 @@ class Session:
         self._on_close = on_close
         self._on_detach = on_detach
         self._lock = threading.RLock()
-        self._drained = threading.Condition(self._lock)
+        self._drained: threading.Condition | None = None
+        """Where thread producers wait for the writer; made by the first one that waits."""
         self._callback_ids: set[str] = set()
         self._channels: dict[str, Any] = {}
         self._deferred: list[Callable[[], Any]] = []
@@ -209,6 +219,8 @@ class Session:
                 and not self._on_loop_thread()
             ):
                 self._schedule_flush_locked()
+                if self._drained is None:
+                    self._drained = threading.Condition(self._lock)
                 while (
                     self.outbox.pending_count > PRODUCER_HIGH_WATER // 2
                     and self._connection is not None
@@ -216,6 +228,10 @@ class Session:
                 ):
                     self._drained.wait(1.0)
             self._schedule_flush_locked()
+
+    def _wake_producers_locked(self) -> None:
+        if self._drained is not None:
+            self._drained.notify_all()
 
     def _schedule_flush_locked(self) -> None:
         if not self._flush_scheduled:
@@ -250,7 +266,7 @@ class Session:
         with self._lock:
             if self.outbox.snapshot_due:
                 text: str | None = self._snapshot_frame_locked()
-                self._drained.notify_all()
+                self._wake_producers_locked()
                 return text
             batch = self.outbox.take_batch()
             if not batch:
@@ -258,7 +274,7 @@ class Session:
         text = encode_frame(batch)
         with self._lock:
             self.outbox.keep_frame(batch, text)
-            self._drained.notify_all()
+            self._wake_producers_locked()
         return text
 
     def _snapshot_frame_locked(self) -> str:
@@ -351,7 +367,7 @@ class Session:
         self._connection = None
         self._writing = False
         with self._lock:
-            self._drained.notify_all()
+            self._wake_producers_locked()
         if self.closed:
             self.forget()
             return
@@ -500,7 +516,7 @@ class Session:
             deferred, self._deferred = self._deferred, []
             self._callback_ids.clear()
             get_callback_registry().unregister_session(self.id)
-            self._drained.notify_all()
+            self._wake_producers_locked()
         logger.debug("session %s closed: %s", self.short_id, reason)
         if self._expiry is not None:
             self._expiry.cancel()

@@ -9,6 +9,7 @@ from typing import Any
 
 from webio.exceptions import SessionClosedException
 from webio.session.base import Session
+from webio.session.channel import EventChannel
 from webio.session.executor import get_executor
 from webio.session.flow import TIMED_OUT, Flow, Receive
 from webio.session.kinds import is_async_callable
@@ -25,11 +26,14 @@ class CoroutineSession(Session):
     Callbacks of one session run one after another (in the order of the clicks).
     """
 
+    __slots__ = ("_callback_lock", "_main_task", "background")
+
     kind = "coroutine"
 
     def __init__(self, app: Callable[[], Any], **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
-        self._callback_lock = asyncio.Lock()
+        self._callback_lock: asyncio.Lock | None = None
+        """Keeps callbacks in click order; made at the first click."""
         self._main_task: asyncio.Task[None] | None = None
         self.background: set[asyncio.Task[Any]] = set()
 
@@ -68,8 +72,10 @@ class CoroutineSession(Session):
                 except StopIteration as stop:
                     return stop.value
                 if isinstance(op, Receive):
+                    channel = self._channel_for(op)
                     try:
-                        event = await asyncio.wait_for(self._channel_for(op).get(), op.timeout)
+                        # Without a timeout, skip wait_for: one less suspended frame per waiting session.
+                        event = await (channel.get() if op.timeout is None else asyncio.wait_for(channel.get(), op.timeout))
                     except asyncio.TimeoutError:
                         event = TIMED_OUT
                     result = self._check_received(event, self.close_reason)
@@ -79,13 +85,15 @@ class CoroutineSession(Session):
             self._forget_channels(listened)
             flow.close()
 
-    def _new_channel(self) -> asyncio.Queue[Any]:
-        return asyncio.Queue()
+    def _new_channel(self) -> EventChannel:
+        return EventChannel()
 
     def _run_callback(self, callback: Callable[[Any], Any], data: Any) -> None:
         spawn(self._serialized(callback, data), name=f"webio-callback-{self.short_id}", context=self.context.copy())
 
     async def _serialized(self, callback: Callable[[Any], Any], data: Any) -> None:
+        if self._callback_lock is None:
+            self._callback_lock = asyncio.Lock()
         async with self._callback_lock:
             await self._run_user(callback, data, what="a callback")
 

@@ -32,7 +32,7 @@ def parse_accept_language(header: str | None) -> str:
     return best
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionInfo:
     """Facts about a session's visitor, readable as attributes or items.
 
@@ -55,10 +55,14 @@ class SessionInfo:
     backend: str = ""
     protocol: str = ""
     request: Any = None
-    user_agent: Any = field(init=False, repr=False)
+    _parsed_user_agent: Any = field(default=None, init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        self.user_agent = user_agents.parse(self.user_agent_string or "")
+    @property
+    def user_agent(self) -> Any:
+        """The parsed ``User-Agent``; parsed when first read, as most apps never ask."""
+        if self._parsed_user_agent is None:
+            self._parsed_user_agent = user_agents.parse(self.user_agent_string or "")
+        return self._parsed_user_agent
 
     def __getitem__(self, key: str) -> Any:
         return getattr(self, key)

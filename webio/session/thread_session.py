@@ -38,6 +38,8 @@ def run_user_function(session: Session, fn: Callable[..., Any], *args: Any, what
 class ThreadSession(Session):
     """Runs ``main`` in a dedicated thread; callbacks run one at a time on the shared pool."""
 
+    __slots__ = ("_callback_runner", "main_thread")
+
     kind = "thread"
 
     def __init__(self, app: Callable[[], Any], **kwargs: Any) -> None:

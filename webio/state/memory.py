@@ -66,6 +66,19 @@ class _ExpiringDict(Generic[T]):
         return [value for value, deadline in self._items.values() if deadline > now]
 
 
+def _copy_session(record: SessionRecord) -> SessionRecord:
+    """A copy that shares nothing mutable with ``record`` (its other fields are immutable).
+
+    Cheaper than ``copy.deepcopy``, which every session open would pay for twice.
+    """
+    return replace(record, metadata=copy.deepcopy(record.metadata) if record.metadata else {})
+
+
+def _copy_connection(entry: ConnectionInfo) -> ConnectionInfo:
+    """A copy of a router entry that shares nothing mutable with ``entry``."""
+    return replace(entry, info=copy.deepcopy(entry.info) if entry.info else {})
+
+
 class MemoryState:
     """The data of the memory backend, shareable between backends of one process."""
 
@@ -94,12 +107,13 @@ class MemorySessionStore(SessionStore):
         with self._state.lock:
             if self._state.sessions.get(record.session_id) is not None:
                 return False
-            self._state.sessions.put(record.session_id, copy.deepcopy(record), ttl)
+            self._state.sessions.put(record.session_id, _copy_session(record), ttl)
             return True
 
     async def _load_record(self, session_id: str) -> SessionRecord | None:
         with self._state.lock:
-            return copy.deepcopy(self._state.sessions.get(session_id))
+            record = self._state.sessions.get(session_id)
+            return None if record is None else _copy_session(record)
 
     async def _renew_record(self, session_id: str, seen: float, ttl: float) -> SessionRecord | None:
         with self._state.lock:
@@ -108,7 +122,7 @@ class MemorySessionStore(SessionStore):
                 return None
             record = replace(record, last_seen=seen, expires=seen + ttl)
             self._state.sessions.put(session_id, record, ttl)
-            return copy.deepcopy(record)
+            return _copy_session(record)
 
     async def _change_record(
         self, session_id: str, changes: Mapping[str, Any]
@@ -119,7 +133,7 @@ class MemorySessionStore(SessionStore):
                 return None
             record = apply_session_changes(record, changes)
             self._state.sessions.set_value(session_id, record)
-            return copy.deepcopy(record)
+            return _copy_session(record)
 
     async def _delete_record(self, session_id: str) -> bool:
         with self._state.lock:
@@ -127,8 +141,7 @@ class MemorySessionStore(SessionStore):
 
     async def _user_records(self, user_id: str) -> list[SessionRecord]:
         with self._state.lock:
-            found = [r for r in self._state.sessions.live_values() if r.user_id == user_id]
-            return copy.deepcopy(found)
+            return [_copy_session(r) for r in self._state.sessions.live_values() if r.user_id == user_id]
 
 
 class MemoryConnectionRouter(ConnectionRouter):
@@ -144,7 +157,7 @@ class MemoryConnectionRouter(ConnectionRouter):
             for entry in entries:
                 stored = self._state.connections.get(entry.session_id)
                 if force or stored is None or stored.worker_id == entry.worker_id:
-                    self._state.connections.put(entry.session_id, copy.deepcopy(entry), entry.ttl)
+                    self._state.connections.put(entry.session_id, _copy_connection(entry), entry.ttl)
                     results.append(True)
                 else:
                     results.append(False)
@@ -152,7 +165,8 @@ class MemoryConnectionRouter(ConnectionRouter):
 
     async def _read(self, session_id: str) -> ConnectionInfo | None:
         with self._state.lock:
-            return copy.deepcopy(self._state.connections.get(session_id))
+            entry = self._state.connections.get(session_id)
+            return None if entry is None else _copy_connection(entry)
 
     async def _remove(self, session_id: str, worker_id: str | None) -> bool:
         with self._state.lock:

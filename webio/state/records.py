@@ -89,7 +89,7 @@ def _metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
     return result
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionRecord:
     """What every worker may know about one session.
 
@@ -206,7 +206,7 @@ def apply_session_changes(record: SessionRecord, changes: Mapping[str, Any]) -> 
     return replace(record, **clean)
 
 
-@dataclass
+@dataclass(slots=True)
 class ConnectionInfo:
     """Which worker holds a session's live connection, and until when that is known.
 
@@ -268,7 +268,7 @@ _MESSAGE_FIELDS = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class EventMessage:
     """One message on the event bus.
 

@@ -44,7 +44,14 @@ class SessionRecords:
             set_state_loop(asyncio.get_running_loop())
             self._beat = spawn(self._heartbeat(), name="webio-state-heartbeat")
         self._live[session.id] = session
-        self._opening[session.id] = spawn(self._create(session), name=f"webio-record-{session.short_id}")
+        opening = spawn(self._create(session), name=f"webio-record-{session.short_id}")
+        self._opening[session.id] = opening
+        opening.add_done_callback(lambda _task: self._opened(session.id, opening))
+
+    def _opened(self, session_id: str, opening: asyncio.Task[Any]) -> None:
+        # A finished task is not worth keeping for every session that lives on.
+        if self._opening.get(session_id) is opening:
+            del self._opening[session_id]
 
     async def _create(self, session: Session) -> None:
         await get_session_store().create(session.id, token=session.reconnect_token, app=session.app_name,
