@@ -2,7 +2,8 @@
 
 The driver knows which server it talks to. For webio it acknowledges every frame
 that carries sequenced commands, as webio's browser client does, so the server's
-outbox stays small; PyWebIO gets no acks (it does not know the event).
+outbox stays small; PyWebIO and the bare server (``apps/bare.py``) get no acks
+(they do not know the event).
 """
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ CommandsHandler = Callable[[list[Command], float], None]
 
 
 class PageClient:
-    """A WebSocket session of one app on a webio or PyWebIO server."""
+    """A WebSocket session of one app on a webio, PyWebIO or bare server."""
 
     def __init__(self, framework: str, on_commands: CommandsHandler | None = None) -> None:
         self.sends_acks = framework == "webio"

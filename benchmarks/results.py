@@ -1,4 +1,9 @@
-"""Figures, targets and the printed table (also written as JSON)."""
+"""Figures, targets and the printed table (also written as JSON).
+
+Rows of scenarios with a floor also carry the bare server's figure (``apps/bare.py``:
+the web server alone, measured by the same client in the same run) and whether the
+target asks webio for better than that floor.
+"""
 from __future__ import annotations
 
 import math
@@ -38,19 +43,40 @@ class Target:
     at_most: bool
     absolute: bool
 
+    @property
+    def sign(self) -> str:
+        """``≤`` or ``≥``."""
+        return "≤" if self.at_most else "≥"
+
     def describe(self, unit: str) -> str:
         """``≤ 0.5×`` or ``≥ 2,000 /s``."""
-        sign = "≤" if self.at_most else "≥"
         if self.absolute:
-            return f"{sign} {_number(self.limit)} {unit}".rstrip()
-        return f"{sign} {_number(self.limit)}×"
+            return f"{self.sign} {_number(self.limit)} {unit}".rstrip()
+        return f"{self.sign} {_number(self.limit)}×"
+
+    def _reaches(self, value: float, bound: float) -> bool:
+        return value <= bound if self.at_most else value >= bound
 
     def met(self, webio: float | None, ratio: float | None) -> bool | None:
         """Whether the goal is met; None when the figure it needs is missing."""
         value = webio if self.absolute else ratio
-        if value is None:
+        return None if value is None else self._reaches(value, self.limit)
+
+    def asks(self, pywebio: float | None) -> float | None:
+        """The figure the goal asks of webio: the limit, or the limit × PyWebIO's figure (None if missing)."""
+        if self.absolute:
+            return self.limit
+        return None if pywebio is None else self.limit * pywebio
+
+    def beyond(self, floor: float | None, pywebio: float | None) -> bool | None:
+        """Whether the goal asks webio for better than ``floor``, the bare server's figure: the floor misses it.
+
+        None when a figure it needs is missing.
+        """
+        asked = self.asks(pywebio)
+        if floor is None or asked is None:
             return None
-        return value <= self.limit if self.at_most else value >= self.limit
+        return not self._reaches(floor, asked)
 
 
 def at_most(limit: float) -> Target:
@@ -96,7 +122,10 @@ class Metric:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the table: a metric of a scenario on a backend and session kind, both servers."""
+    """One line of the table: a metric of a scenario on a backend and session kind, both frameworks.
+
+    ``bare`` is the bare server's figure (the floor), None for a scenario without one.
+    """
 
     scenario: str
     backend: str
@@ -104,6 +133,7 @@ class Row:
     metric: Metric
     webio: Figure
     pywebio: Figure
+    bare: Figure | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -120,6 +150,20 @@ class Row:
     def met(self) -> bool | None:
         target = self.target
         return None if target is None else target.met(self.webio.value, self.ratio)
+
+    @property
+    def target_value(self) -> float | None:
+        """The figure the target asks of webio, in the metric's unit (None without a target or PyWebIO's figure)."""
+        target = self.target
+        return None if target is None else target.asks(self.pywebio.value)
+
+    @property
+    def beyond_floor(self) -> bool | None:
+        """Whether the target asks for better than the bare server did; None without a target, floor or figure."""
+        target = self.target
+        if target is None or self.bare is None:
+            return None
+        return target.beyond(self.bare.value, self.pywebio.value)
 
 
 def _number(value: float) -> str:
@@ -144,6 +188,17 @@ def _figure(figure: Figure, unit: str) -> str:
     return f"{text} ({figure.note})" if figure.note else text
 
 
+def _versus_floor(row: Row) -> str:
+    """``≤ 0.164 ms: beyond floor``: the figure the target asks and where it lies against the floor."""
+    target, beyond, asked = row.target, row.beyond_floor, row.target_value
+    if target is None or row.bare is None:
+        return ""
+    if beyond is None or asked is None:
+        return "?"
+    return f"{target.sign} {_number(asked)} {row.metric.unit}".rstrip() + (
+        ": beyond floor" if beyond else ": within floor")
+
+
 def _cells(row: Row) -> list[str]:
     target = row.target
     met = row.met
@@ -154,13 +209,16 @@ def _cells(row: Row) -> list[str]:
         row.metric.label,
         _figure(row.webio, row.metric.unit),
         _figure(row.pywebio, row.metric.unit),
+        "—" if row.bare is None else _figure(row.bare, row.metric.unit),
         "—" if row.ratio is None else f"{row.ratio + 0.0:.3g}×",
         "" if target is None else target.describe(row.metric.unit),
         "" if target is None else ("?" if met is None else ("yes" if met else "NO")),
+        _versus_floor(row),
     ]
 
 
-HEADER = ["scenario", "backend", "session", "metric", "webio", "PyWebIO 1.8.4", "webio÷PyWebIO", "target", "met?"]
+HEADER = ["scenario", "backend", "session", "metric", "webio", "PyWebIO 1.8.4", "bare server", "webio÷PyWebIO",
+          "target", "met?", "target vs floor"]
 
 
 def format_table(rows: list[Row], *, markdown: bool = False) -> str:
@@ -181,7 +239,7 @@ def _figure_json(figure: Figure) -> dict[str, Any]:
 
 
 def row_to_json(row: Row) -> dict[str, Any]:
-    """One row as a JSON object."""
+    """One row as a JSON object; ``bare`` (the floor's figure) is null for a scenario without one."""
     target = row.target
     return {
         "scenario": row.scenario,
@@ -192,7 +250,10 @@ def row_to_json(row: Row) -> dict[str, Any]:
         "unit": row.metric.unit,
         "webio": _figure_json(row.webio),
         "pywebio": _figure_json(row.pywebio),
+        "bare": None if row.bare is None else _figure_json(row.bare),
         "ratio": row.ratio,
         "target": None if target is None else target.describe(row.metric.unit),
         "met": row.met,
+        "target_value": row.target_value,
+        "beyond_floor": row.beyond_floor,
     }

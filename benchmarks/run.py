@@ -1,9 +1,10 @@
 """Run the scenarios against webio and PyWebIO 1.8.4 and print the table: ``python -m benchmarks``.
 
 Each scenario × backend × session kind starts one server per framework (webio from
-this checkout under this interpreter, PyWebIO from ``benchmarks/.venv-pywebio``),
-measures it over the wire, stops it, and adds a row per metric. The table goes to
-stdout and, with the run's facts, to ``benchmarks/results.json``.
+this checkout under this interpreter, PyWebIO from ``benchmarks/.venv-pywebio``) and,
+for scenarios a, b and d, the bare server of ``apps/bare.py`` (the floor, under this
+interpreter), measures each over the wire, stops it, and adds a row per metric. The
+table goes to stdout and, with the run's facts, to ``benchmarks/results.json``.
 """
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ from benchmarks.settings import DEFAULT, QUICK, Settings, raise_fd_limit
 __all__ = ["SCENARIOS", "Scenario", "main"]
 
 FRAMEWORKS = ("webio", "pywebio")
+FLOOR = "bare"
+"""The framework value of the bare server, measured after both frameworks in scenarios with a floor."""
 WS_BACKENDS = ("tornado", "aiohttp")
 MODES = ("thread", "coroutine")
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
@@ -63,7 +66,10 @@ RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 
 @dataclass(frozen=True)
 class Scenario:
-    """One scenario of the issue: its app, where it runs and what it reports."""
+    """One scenario of the issue: its app, where it runs and what it reports.
+
+    ``floor``: its app has a bare server, measured too for the "bare server" column.
+    """
 
     key: str
     name: str
@@ -73,6 +79,7 @@ class Scenario:
     measure: Measure
     metrics: tuple[Metric, ...]
     count: str = ""
+    floor: bool = False
 
     @property
     def title(self) -> str:
@@ -90,9 +97,10 @@ def _latency_metrics(what: str, p50_target: Target | None = None,
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("a", "click", "app_click", WS_BACKENDS, MODES, measure_click,
-             _latency_metrics("click", p50_target=ratio_at_most(0.5))),
+             _latency_metrics("click", p50_target=ratio_at_most(0.5)), floor=True),
     Scenario("b", "input", "app_input", WS_BACKENDS, MODES, measure_input,
-             _latency_metrics("round", rate_targets={"tornado": at_least(2_000), "aiohttp": ratio_at_least(2.0)})),
+             _latency_metrics("round", rate_targets={"tornado": at_least(2_000), "aiohttp": ratio_at_least(2.0)}),
+             floor=True),
     Scenario("c", "burst", "app_burst", WS_BACKENDS, MODES, measure_burst,
              (Metric("rate", "outputs/s", "/s", {"*": at_least(100_000)}),), count="burst"),
     Scenario("d", "idle", "app_idle", WS_BACKENDS, MODES, measure_idle, (
@@ -100,7 +108,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         Metric("open_rate", "sessions opened/s", "/s", {"coroutine": ratio_at_least(2.0)}),
         Metric("after_close", "RSS after all closed vs baseline", "%", {"*": at_most(10)}),
         Metric("kept_per_reopened", "RSS growth per session opened again", "KiB"),
-    )),
+    ), floor=True),
     Scenario("e", "flask", "app_click", ("flask",), MODES, measure_flask, (
         Metric("p50", "click p50 (push)", "ms", {"*": at_most(5)}),
         Metric("p99", "click p99 (push)", "ms"),
@@ -163,7 +171,12 @@ def _summary(figures: dict[str, Figure], metrics: tuple[Metric, ...]) -> str:
 
 async def run_all(scenarios: list[Scenario], settings: Settings, backends: set[str] | None,
                   modes: set[str] | None, pywebio_python: Path, log_dir: Path) -> list[Row]:
-    """Measure every selected combination, webio then PyWebIO, and return the table's rows."""
+    """Measure every selected combination and return the table's rows.
+
+    webio, then PyWebIO, then the bare server where the scenario has a floor. The bare
+    server is the same for both session kinds but is measured for each, next to the
+    figures it is set against and with that kind's counts (scenario d's differ).
+    """
     rows: list[Row] = []
     for scenario in scenarios:
         for backend in scenario.backends:
@@ -174,8 +187,8 @@ async def run_all(scenarios: list[Scenario], settings: Settings, backends: set[s
                     continue
                 count = getattr(settings, scenario.count) if scenario.count else 0
                 figures: dict[str, dict[str, Figure]] = {}
-                for framework in FRAMEWORKS:
-                    python = sys.executable if framework == "webio" else str(pywebio_python)
+                for framework in FRAMEWORKS + ((FLOOR,) if scenario.floor else ()):
+                    python = str(pywebio_python) if framework == "pywebio" else sys.executable
                     spec = ServerSpec(scenario.app, framework, backend, mode, python, count)
                     _log(f"{scenario.title} · {backend} · {mode} · {framework} …")
                     started = time.monotonic()
@@ -183,7 +196,8 @@ async def run_all(scenarios: list[Scenario], settings: Settings, backends: set[s
                     _log(f"  {_summary(figures[framework], scenario.metrics)}  "
                          f"({time.monotonic() - started:.0f} s, load {os.getloadavg()[0]:.2f})")
                 rows += [Row(scenario.title, backend, mode, metric, figures["webio"][metric.key],
-                             figures["pywebio"][metric.key]) for metric in scenario.metrics]
+                             figures["pywebio"][metric.key], figures[FLOOR][metric.key] if scenario.floor else None)
+                         for metric in scenario.metrics]
     return rows
 
 

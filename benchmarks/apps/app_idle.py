@@ -1,11 +1,15 @@
-"""Scenario d: every session waits in ``input()`` until its visitor leaves."""
+"""Scenario d: every session waits in ``input()`` until its visitor leaves.
+
+The bare server (the floor) sends the form and holds the connection.
+"""
 from __future__ import annotations
 
 from appkit import ARGS, serve
+from bare import BareApp, input_group
 
 if ARGS.framework == "webio":
     from webio.input import input
-else:
+elif ARGS.framework == "pywebio":
     from pywebio.input import input  # type: ignore[no-redef]
 
 
@@ -19,4 +23,4 @@ async def async_main() -> None:
     await input()
 
 
-serve(main if ARGS.mode == "thread" else async_main)
+serve(main if ARGS.mode == "thread" else async_main, bare=BareApp([input_group()]))

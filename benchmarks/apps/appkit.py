@@ -2,7 +2,10 @@
 
 An app runs as ``python APP_FILE FRAMEWORK BACKEND MODE PORT [COUNT]``: under
 PyWebIO's virtual environment for ``pywebio``, under the harness's interpreter for
-``webio``. ``MODE`` is ``thread`` (``def main``) or ``coroutine`` (``async def main``).
+``webio`` and ``bare``. ``MODE`` is ``thread`` (``def main``) or ``coroutine``
+(``async def main``). ``bare`` is the floor (``bare.py``): no framework, a minimal
+WebSocket server on the backend, the same for both modes; only the apps that pass a
+:class:`~bare.BareApp` to :func:`serve` have one.
 """
 from __future__ import annotations
 
@@ -12,7 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bare import BareApp, serve_bare
+
 __all__ = ["AppArgs", "ARGS", "serve"]
+
+FRAMEWORKS = ("webio", "pywebio", "bare")
 
 
 @dataclass(frozen=True)
@@ -27,16 +34,24 @@ class AppArgs:
 
 
 def _parse(argv: list[str]) -> AppArgs:
-    if len(argv) not in (4, 5) or argv[0] not in ("webio", "pywebio") or argv[2] not in ("thread", "coroutine"):
-        raise SystemExit("usage: APP_FILE webio|pywebio tornado|aiohttp|flask thread|coroutine PORT [COUNT]")
+    if len(argv) not in (4, 5) or argv[0] not in FRAMEWORKS or argv[2] not in ("thread", "coroutine"):
+        raise SystemExit("usage: APP_FILE webio|pywebio|bare tornado|aiohttp|flask thread|coroutine PORT [COUNT]")
     return AppArgs(argv[0], argv[1], argv[2], int(argv[3]), int(argv[4]) if len(argv) == 5 else 0)
 
 
 ARGS = _parse(sys.argv[1:])
 
 
-def serve(applications: Callable[..., Any] | dict[str, Callable[..., Any]]) -> None:
-    """Serve ``applications`` on 127.0.0.1:PORT with the chosen framework's backend until SIGTERM."""
+def serve(applications: Callable[..., Any] | dict[str, Callable[..., Any]], bare: BareApp | None = None) -> None:
+    """Serve ``applications`` on 127.0.0.1:PORT with the chosen framework's backend until SIGTERM.
+
+    With the ``bare`` framework, serve ``bare`` instead: the same app without a framework.
+    """
+    if ARGS.framework == "bare":
+        if bare is None:
+            raise SystemExit(f"{sys.argv[0]} has no bare server")
+        serve_bare(bare, ARGS.backend, ARGS.port)
+        return
     platform = importlib.import_module(f"{ARGS.framework}.platform.{ARGS.backend}")
     if ARGS.backend == "flask":
         platform.start_server(applications, port=ARGS.port, host="127.0.0.1", cdn=False)

@@ -1,0 +1,118 @@
+"""The floor: a bare WebSocket server on Tornado or aiohttp, no webio and no PyWebIO.
+
+It speaks just enough of the wire protocol for the harness's client
+(``benchmarks/page.py``, PROTOCOL-COMPAT items 3–14): on connect it sends the
+app's opening commands, and to each event it knows it answers with the app's
+commands, all in one text frame (one command as a JSON object, several as a JSON
+array). It keeps nothing per connection beyond what the server library needs,
+ignores every other event (it gets no acks, like PyWebIO) and serves the path
+``/`` with any query. What it costs is what the web server and the JSON alone
+cost, measured by the same client as webio and PyWebIO: a floor for their figures.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["BareApp", "Command", "INPUT_NAME", "buttons", "input_group", "serve_bare", "text"]
+
+Command = dict[str, Any]
+Answer = Callable[[Any], list[Command]]
+"""Takes an event's ``data`` and returns the commands to send back."""
+
+TASK_ID = "bare"
+INPUT_NAME = "data"
+"""The name of the one item of :func:`input_group`'s form: what a submit's ``data`` holds."""
+
+
+@dataclass(frozen=True)
+class BareApp:
+    """What a bare server says: ``opening`` on connect, ``answers[EVENT](data)`` to each event named there."""
+
+    opening: list[Command]
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+
+def _output(spec: dict[str, Any]) -> Command:
+    return {"command": "output", "task_id": TASK_ID, "spec": {**spec, "scope": "ROOT", "position": -1}}
+
+
+def text(content: str) -> Command:
+    """What ``put_text(content)`` sends (item 7)."""
+    return _output({"type": "text", "content": content, "inline": False})
+
+
+def buttons(callback_id: str, labels: list[str]) -> Command:
+    """A button group whose clicks name ``callback_id`` (item 6); each button's value is its label."""
+    return _output({"type": "buttons", "callback_id": callback_id,
+                    "buttons": [{"label": label, "value": label} for label in labels]})
+
+
+def input_group() -> Command:
+    """A form of one text item named :data:`INPUT_NAME`, as ``input()`` opens it (item 8)."""
+    return {"command": "input_group", "task_id": TASK_ID, "spec": {"inputs": [{"name": INPUT_NAME, "type": "text"}]}}
+
+
+def _frame(commands: list[Command]) -> str:
+    return json.dumps(commands[0] if len(commands) == 1 else commands)
+
+
+def _answer(app: BareApp, message: str) -> str | None:
+    """The frame that answers the event ``message``, or None for an event the app does not answer."""
+    event = json.loads(message)
+    answer = app.answers.get(event.get("event"))
+    return None if answer is None else _frame(answer(event.get("data")))
+
+
+async def _run_tornado(app: BareApp, port: int) -> None:
+    import tornado.web
+    import tornado.websocket
+
+    class Handler(tornado.websocket.WebSocketHandler):
+        """One connection: the opening frame, then one answer per known event."""
+
+        def open(self) -> None:
+            # webio's listening socket and aiohttp set TCP_NODELAY; Tornado does not by default.
+            self.set_nodelay(True)
+            self.write_message(_frame(app.opening))
+
+        def on_message(self, message: str | bytes) -> None:
+            reply = _answer(app, message if isinstance(message, str) else message.decode())
+            if reply is not None:
+                self.write_message(reply)
+
+    tornado.web.Application([(r"/", Handler)]).listen(port, address="127.0.0.1")
+    await asyncio.Event().wait()
+
+
+async def _run_aiohttp(app: BareApp, port: int) -> None:
+    from aiohttp import WSMsgType, web
+
+    async def handle(request: web.Request) -> web.WebSocketResponse:
+        """One connection: the opening frame, then one answer per known event, until it closes."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_str(_frame(app.opening))
+        async for message in socket:
+            reply = _answer(app, message.data) if message.type == WSMsgType.TEXT else None
+            if reply is not None:
+                await socket.send_str(reply)
+        return socket
+
+    application = web.Application()
+    application.router.add_get("/", handle)
+    runner = web.AppRunner(application)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await asyncio.Event().wait()
+
+
+def serve_bare(app: BareApp, backend: str, port: int) -> None:
+    """Serve ``app`` on 127.0.0.1:PORT with ``backend`` (tornado or aiohttp) until SIGTERM ends the process."""
+    runners = {"tornado": _run_tornado, "aiohttp": _run_aiohttp}
+    if backend not in runners:
+        raise SystemExit(f"the bare server runs on {' or '.join(runners)}, not {backend}")
+    asyncio.run(runners[backend](app, port))
