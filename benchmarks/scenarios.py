@@ -149,8 +149,8 @@ async def measure_input(run: Run) -> dict[str, Figure]:
 # --- c. output burst --------------------------------------------------------------
 
 
-async def measure_burst(run: Run) -> dict[str, Figure]:
-    """``settings.burst`` texts right after connecting; counted as commands, not frames."""
+async def _burst_once(run: Run) -> tuple[int, int, float]:
+    """One session's burst: texts and frames received, seconds from the handshake to the last text."""
     expected = run.settings.burst
     received = 0
     frames = 0
@@ -168,9 +168,22 @@ async def measure_burst(run: Run) -> dict[str, Figure]:
         last = await asyncio.wait_for(done, run.settings.timeout + expected / 1_000)
     finally:
         page.close()
-    elapsed = last - page.socket.opened_at
-    return {"rate": Figure(received / elapsed, f"{frames:,} frame" + ("" if frames == 1 else "s"),
-                           {"outputs": received, "frames": frames, "seconds": round(elapsed, 3)})}
+    return received, frames, last - page.socket.opened_at
+
+
+async def measure_burst(run: Run) -> dict[str, Figure]:
+    """``settings.burst`` texts right after connecting, counted as commands, not frames.
+
+    One burst's rate moves by ±20% from run to run on a shared machine, so
+    ``settings.burst_repeats`` sessions burst one after another and the median
+    rate is reported, the slowest and fastest in the detail.
+    """
+    bursts = [await _burst_once(run) for _ in range(run.settings.burst_repeats)]
+    rates = sorted(received / seconds for received, _, seconds in bursts)
+    frames = bursts[0][1]
+    note = f"median of {len(rates)}, {frames:,} frame" + ("" if frames == 1 else "s")
+    return {"rate": Figure(percentile(rates, 0.50), note,
+                           {"rates": [round(rate) for rate in rates], "outputs": bursts[0][0], "frames": frames})}
 
 
 # --- d. idle sessions ---------------------------------------------------------------

@@ -16,7 +16,7 @@ class Settings:
 
     ``clicks``, ``rounds``, ``flask_clicks``: measured round trips of a, b, e (after
     ``warmup`` unmeasured ones), each loop at most ``loop_seconds``; ``burst``: texts
-    of c; ``idle_thread`` / ``idle_coroutine``: the session counts of d at which RSS
+    of c, in each of ``burst_repeats`` sessions one after another; ``idle_thread`` / ``idle_coroutine``: the session counts of d at which RSS
     is read (the last one is held), opened ``idle_concurrency`` at a time;
     ``growth_clicks``: clicks of f, at most ``growth_seconds``; ``isolation_burst``:
     texts of g's burst (its client vanishes at half), clicks going on for
@@ -28,6 +28,7 @@ class Settings:
     clicks: int = 2_000
     rounds: int = 2_000
     burst: int = 20_000
+    burst_repeats: int = 5
     idle_thread: tuple[int, ...] = (1_000, 5_000, 10_000)
     idle_coroutine: tuple[int, ...] = (1_000, 5_000, 10_000, 20_000)
     idle_concurrency: int = 50
@@ -52,6 +53,7 @@ QUICK = Settings(
     clicks=200,
     rounds=100,
     burst=2_000,
+    burst_repeats=2,
     idle_thread=(100, 300),
     idle_coroutine=(100, 300),
     flask_clicks=30,
