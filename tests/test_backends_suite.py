@@ -155,6 +155,21 @@ def test_a_connection_cut_mid_burst_resumes_without_loss_or_repeats(served):
     client.wait_for_text("thanks")
 
 
+def test_a_session_that_ends_right_after_a_burst_delivers_all_of_it(served):
+    """Every transport delivers the end of the burst and then the close (a slow
+    WebSocket reader is covered by test_close_after_burst)."""
+    count = 20_000
+
+    def main():
+        for number in range(count):
+            put_text(f"line {number}")
+
+    client = served(main)
+    client.wait_until(lambda: client.closed, what="the session to end", timeout=60)
+    lines = [text for text in client.texts if text.startswith("line ")]
+    assert (len(lines), lines[-1]) == (count, f"line {count - 1}")
+
+
 def test_a_foreign_origin_is_refused_and_opens_no_session(served):
     def main():
         put_buttons(["Stay"], onclick=lambda _: None)
