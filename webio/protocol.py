@@ -20,6 +20,7 @@ with a message fit for a log line and for the visitor.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Literal, TypedDict
 
@@ -32,6 +33,7 @@ __all__ = [
     "EVENT_NAMES",
     "DEFAULT_MAX_FRAME_BYTES",
     "make_command",
+    "check_encodable",
     "encode_frame",
     "encode_json",
     "decode_event",
@@ -116,6 +118,66 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan
 def encode_json(value: Any) -> str:
     """Encode ``value`` compactly; used for frames and for snapshot sizes."""
     return _ENCODER.encode(value)
+
+
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def check_encodable(command: Command) -> None:
+    """Raise now, in the call that made ``command``, if it cannot go on the wire.
+
+    Frames are encoded later, many commands at once, on the event loop; a value JSON
+    cannot carry (NaN, a ``set``, a ``datetime``) would fail there, far from its cause,
+    and take the other commands of the frame with it. A spec that is a string or a
+    dict of strings, ints, bools and finite floats is known to be fine without encoding.
+
+    :raises ValueError: for NaN or an infinity (JSON has neither)
+    :raises TypeError: for a value of a type JSON does not have
+    """
+    spec = command.get("spec")
+    if type(spec) is dict:
+        for value in spec.values():
+            kind = type(value)
+            if kind not in _PLAIN_TYPES and not (kind is float and math.isfinite(value)):
+                break
+        else:
+            return
+    elif type(spec) in _PLAIN_TYPES:
+        return
+    try:
+        _ENCODER.encode(command)
+    except (TypeError, ValueError) as exc:
+        path, bad = _first_unencodable(spec, "spec")
+        output_type = spec.get("type") if command["command"] == "output" and isinstance(spec, dict) else None
+        what = f"this {output_type} output" if isinstance(output_type, str) else f"this {command['command']} command"
+        if isinstance(bad, float):
+            raise ValueError(f"{what} cannot be sent to the page: {path} is {bad!r}, which JSON cannot carry; "
+                             "use None (or a string) for missing or infinite numbers") from None
+        raise TypeError(f"{what} cannot be sent to the page: {path} is a {type(bad).__name__}, which JSON cannot "
+                        f"carry; pass str, int, float, bool, None, list or dict ({exc})") from None
+
+
+def _first_unencodable(value: Any, path: str) -> tuple[str, Any]:
+    """Where in ``value`` the first value that JSON cannot carry is, and that value."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                return f"{path} key {key!r}", key
+            found = _first_unencodable(child, f"{path}[{key!r}]")
+            if found[0]:
+                return found
+        return "", None
+    if isinstance(value, (list, tuple)):
+        for index, child in enumerate(value):
+            found = _first_unencodable(child, f"{path}[{index}]")
+            if found[0]:
+                return found
+        return "", None
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return "", None
+    return path, value
 
 
 def encode_frame(commands: list[Command]) -> str:

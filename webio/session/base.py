@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from webio.exceptions import SessionClosedException
-from webio.protocol import DEFAULT_MAX_FRAME_BYTES, Command, Event, encode_frame, make_command
+from webio.protocol import DEFAULT_MAX_FRAME_BYTES, Command, Event, check_encodable, encode_frame, make_command
 from webio.session.context import current_session
 from webio.session.flow import CLOSED, Flow, Listen, Op, Receive, Send
 from webio.session.info import SessionInfo
@@ -48,6 +48,18 @@ PRODUCER_HIGH_WATER = 20_000
 def new_secret() -> str:
     """An unguessable identifier: 192 random bits, URL-safe."""
     return secrets.token_urlsafe(24)
+
+
+def _encodable_or_notice(command: Command) -> Command:
+    """``command`` if it encodes, else an error notice in its place (same ``seq``)."""
+    try:
+        encode_frame([command])
+    except (TypeError, ValueError):
+        notice = make_command("notice", {"level": "error", "message": "Part of the page could not be shown: "
+                                         "its data was changed after it was sent."})
+        notice["seq"] = command["seq"]
+        return notice
+    return command
 
 
 class Session:
@@ -207,7 +219,10 @@ class Session:
         the writer catches up, so a burst costs bounded memory.
 
         :raises SessionClosedException: when the session has ended.
+        :raises TypeError, ValueError: when the command holds a value JSON cannot carry;
+            nothing is sent then.
         """
+        check_encodable(command)
         with self._lock:
             if self.closed:
                 raise SessionClosedException(self.close_reason or "the session is closed")
@@ -271,11 +286,20 @@ class Session:
             batch = self.outbox.take_batch()
             if not batch:
                 return None
-        text = encode_frame(batch)
+        text = self._encode(batch)
         with self._lock:
             self.outbox.keep_frame(batch, text)
             self._wake_producers_locked()
         return text
+
+    def _encode(self, batch: list[Command]) -> str:
+        try:
+            return encode_frame(batch)
+        except (TypeError, ValueError):
+            # Every command was checked when sent; only a value the app changed in
+            # place since then gets here. Show the rest and say what was lost.
+            logger.exception("session %s: a command could not be encoded", self.short_id)
+            return encode_frame([_encodable_or_notice(command) for command in batch])
 
     def _snapshot_frame_locked(self) -> str:
         command = make_command("snapshot", self.page.snapshot_spec())
