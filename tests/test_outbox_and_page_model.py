@@ -5,9 +5,15 @@ import json
 import subprocess
 import sys
 
-from webio.protocol import make_command
+from webio.protocol import encode_frame, make_command
 from webio.session.outbox import Outbox
 from webio.session.page_model import PageModel
+
+
+def _take_frame(outbox):
+    """What the session's writer does: take a batch, encode it, keep the frame."""
+    batch = outbox.take_batch()
+    return outbox.keep_frame(batch, encode_frame(batch)) if batch else None
 
 
 def _text(content, scope="ROOT", position=-1):
@@ -18,17 +24,17 @@ def test_commands_are_numbered_and_framed_in_order():
     outbox = Outbox(max_frame_commands=2)
     seqs = [outbox.push(_text(str(i))) for i in range(5)]
     assert seqs == [1, 2, 3, 4, 5]
-    frames = [outbox.take_frame() for _ in range(3)]
+    frames = [_take_frame(outbox) for _ in range(3)]
     assert [(f.first_seq, f.last_seq) for f in frames] == [(1, 2), (3, 4), (5, 5)]
     assert [c["spec"]["content"] for c in json.loads(frames[0].text)] == ["0", "1"]
-    assert outbox.take_frame() is None
+    assert _take_frame(outbox) is None
 
 
 def test_acked_frames_are_forgotten_and_the_rest_replayed():
     outbox = Outbox(max_frame_commands=1)
     for i in range(3):
         outbox.push(_text(str(i)))
-        outbox.take_frame()
+        _take_frame(outbox)
     outbox.ack(1)
     replay = outbox.replay_after(1)
     assert [(f.first_seq, f.last_seq) for f in replay] == [(2, 2), (3, 3)]
@@ -39,7 +45,7 @@ def test_a_client_behind_dropped_history_needs_a_snapshot():
     outbox = Outbox(max_frame_commands=1, max_unacked_bytes=200)
     for _ in range(10):
         outbox.push(_text("x" * 50))
-        outbox.take_frame()
+        _take_frame(outbox)
     assert outbox.replay_after(0) is None
     assert outbox.replay_after(9) is not None
 

@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_MAX_FRAME_BYTES",
     "make_command",
     "check_encodable",
+    "is_plain_spec",
     "encode_frame",
     "encode_json",
     "decode_event",
@@ -123,26 +124,35 @@ def encode_json(value: Any) -> str:
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 
 
+def is_plain_spec(spec: Any) -> bool:
+    """Whether ``spec`` is a string, None or a dict of strings, ints, bools, None and
+    finite floats: nothing nested, and nothing JSON cannot carry.
+
+    Most specs (a text, a toast) are plain; knowing it without encoding or walking
+    them keeps a burst of outputs cheap.
+    """
+    if type(spec) is dict:
+        for value in spec.values():
+            kind = type(value)
+            if kind not in _PLAIN_TYPES and not (kind is float and math.isfinite(value)):
+                return False
+        return True
+    return type(spec) in _PLAIN_TYPES
+
+
 def check_encodable(command: Command) -> None:
     """Raise now, in the call that made ``command``, if it cannot go on the wire.
 
     Frames are encoded later, many commands at once, on the event loop; a value JSON
     cannot carry (NaN, a ``set``, a ``datetime``) would fail there, far from its cause,
     and take the other commands of the frame with it. A spec that is a string or a
-    dict of strings, ints, bools and finite floats is known to be fine without encoding.
+    plain spec (:func:`is_plain_spec`) is known to be fine without encoding.
 
     :raises ValueError: for NaN or an infinity (JSON has neither)
     :raises TypeError: for a value of a type JSON does not have
     """
     spec = command.get("spec")
-    if type(spec) is dict:
-        for value in spec.values():
-            kind = type(value)
-            if kind not in _PLAIN_TYPES and not (kind is float and math.isfinite(value)):
-                break
-        else:
-            return
-    elif type(spec) in _PLAIN_TYPES:
+    if is_plain_spec(spec):
         return
     try:
         _ENCODER.encode(command)

@@ -131,8 +131,7 @@ class Output:
     def send(self, scope: str | None = None, position: int = OutputPosition.BOTTOM) -> Output:
         """Show this output in ``scope`` (default: the current scope)."""
         scope = current_scope() if scope is None else _check_scope_name(scope)
-        if type(position) is not int:
-            check_position(position)
+        check_position(position)
         spec = {**self.spec, "scope": scope, "position": position, "output_id": self.output_id}
         get_current_session().send(make_command("output", spec))
         self.shown_in = scope

@@ -1,7 +1,8 @@
 """A session's numbered commands on their way to the browser (no I/O, no locks).
 
 Each command gets the next sequence number when it is queued. The writer takes
-*frames*: up to ``max_frame_commands`` queued commands encoded together once. A
+batches of up to ``max_frame_commands`` queued commands, encodes each once into a
+*frame* and hands the frame back to be kept. A
 frame stays in the outbox until the client acknowledges its last ``seq``, so after a
 reconnect the frames the client has not confirmed can be sent again; the client drops
 the commands it already applied.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from webio.protocol import Command, encode_frame
+from webio.protocol import Command
 
 __all__ = ["Outbox", "Frame"]
 
@@ -79,16 +80,11 @@ class Outbox:
     def pending_count(self) -> int:
         return len(self._pending)
 
-    def take_frame(self) -> Frame | None:
-        """Encode the next batch of unsent commands into a frame and keep it until acked."""
-        batch = self.take_batch()
-        return self.keep_frame(batch, encode_frame(batch)) if batch else None
-
     def take_batch(self) -> list[Command]:
         """Remove the next batch of unsent commands (at most ``max_frame_commands``).
 
-        With :meth:`keep_frame` this lets the owner encode the batch without holding
-        the lock that producers need; the same writer must keep it before taking more.
+        The owner encodes the batch (without holding the lock that producers need)
+        and passes the text to :meth:`keep_frame` before it takes the next batch.
         """
         batch = self._pending[:self.max_frame_commands]
         del self._pending[:self.max_frame_commands]

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from webio.protocol import Command
+from webio.protocol import Command, is_plain_spec
 from webio.session.page_pins import PIN_HANDLERS, PRUNE_AFTER, note_pins, prune_pins
 from webio.session.page_updates import LEAF_TYPES, UPDATE_HANDLERS
 
-__all__ = ["PageModel", "FormState", "ROOT_SCOPE", "POPUP_CONTAINER", "insert_at", "is_flat", "iter_nested_outputs"]
+__all__ = ["PageModel", "FormState", "ROOT_SCOPE", "POPUP_CONTAINER", "insert_at", "iter_nested_outputs"]
 
 ROOT_SCOPE = "ROOT"
 POPUP_CONTAINER = "<popup>"
@@ -60,21 +60,6 @@ def iter_nested_outputs(value: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(value, list):
         for child in value:
             yield from _iter_outputs(child)
-
-
-def is_flat(spec: dict[str, Any]) -> bool:
-    """Whether an output spec holds no nested values, so no scopes, outputs or pins.
-
-    Most outputs (a text, a button row of plain values) are flat; checking this first
-    keeps a burst of them from walking every spec for nested scopes and pins.
-    """
-    for value in spec.values():
-        if type(value) not in _SCALARS and isinstance(value, (dict, list, tuple)):
-            return False
-    return True
-
-
-_SCALARS = frozenset({str, int, bool, float, type(None)})
 
 
 def _iter_outputs(value: Any) -> Iterator[dict[str, Any]]:
@@ -170,11 +155,7 @@ class PageModel:
         if items is None:
             return
         stored = spec if flat else self._adopt_scopes(spec, scope, register_contents=True)
-        position = spec.get("position", -1)
-        if position == -1:
-            items.append(stored)
-        else:
-            insert_at(items, stored, int(position))
+        insert_at(items, stored, int(spec.get("position", -1)))
 
     def _adopt_scopes(self, output: dict[str, Any], container: str, *, register_contents: bool,
                       keep: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -320,7 +301,8 @@ def _strip(value: Any, name: str) -> Any:
 # --- command handlers -------------------------------------------------------
 
 def _on_output(model: PageModel, command: Command, spec: Any) -> None:
-    flat = is_flat(spec)
+    # A plain spec holds nothing nested: no scopes to register, no pins to note.
+    flat = is_plain_spec(spec)
     model._add_output(spec, flat=flat)
     if not flat:
         note_pins(model, spec)
