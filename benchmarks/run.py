@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -62,6 +62,8 @@ FLOOR = "bare"
 WS_BACKENDS = ("tornado", "aiohttp")
 MODES = ("thread", "coroutine")
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
+NO_SPEEDUPS = {"WEBIO_EVENT_LOOP": "asyncio", "WEBIO_JSON": "stdlib"}
+"""The environment of ``--no-speedups``: webio as without ``webio[speedups]``."""
 
 
 @dataclass(frozen=True)
@@ -223,11 +225,21 @@ def _versions(pywebio_python: Path) -> dict[str, str]:
                           capture_output=True, text=True, timeout=60).stdout.split()
     return {
         "webio": f"{webio.__version__} ({_git_revision()})",
+        "webio_speedups": _speedups(installed),
         "pywebio": PYWEBIO_VERSION,
         "python": platform.python_version(),
         "webio_side": f"tornado {installed('tornado')}, aiohttp {installed('aiohttp')}, flask {installed('flask')}",
         "pywebio_side": f"tornado {peer[0]}, aiohttp {peer[1]}, flask {peer[2]}" if len(peer) == 3 else "unknown",
     }
+
+
+def _speedups(installed: Callable[[str], str]) -> str:
+    """What webio's servers (and the bare server) run on in this run: loop and JSON encoder."""
+    from webio.platform.adaptor.event_loop import loop_choice
+    from webio.protocol import select_json_encoder
+
+    loop, encoder = loop_choice(), select_json_encoder()
+    return ", ".join(name if name in ("asyncio", "stdlib") else f"{name} {installed(name)}" for name in (loop, encoder))
 
 
 def _parse_counts(text: str | None) -> tuple[int, ...] | None:
@@ -247,6 +259,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--idle-coroutine", metavar="N,N,…", help="idle coroutine session counts (checkpoints)")
     parser.add_argument("--output", type=Path, default=RESULTS_PATH, help="where the JSON goes (%(default)s)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--no-speedups", action="store_true",
+                        help="run webio (and the bare server) without uvloop and orjson, as without webio[speedups]")
     return parser.parse_args(argv)
 
 
@@ -273,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = _arguments(argv)
+    if args.no_speedups:
+        os.environ.update(NO_SPEEDUPS)
     scenarios = _select(args.only)
     settings = (QUICK if args.quick else DEFAULT).with_idle(_parse_counts(args.idle_thread),
                                                             _parse_counts(args.idle_coroutine))

@@ -5,6 +5,7 @@ import math
 
 import pytest
 
+from webio import protocol
 from webio.output import put_datatable, put_text
 from webio.protocol import check_encodable, make_command
 from webio.session import run_js
@@ -41,19 +42,48 @@ def test_a_set_passed_to_run_js_is_refused_with_its_place_named():
     assert "spec['args']['v'] is a set" in text and "run_script" in text
 
 
-def test_a_value_changed_in_place_after_sending_costs_only_its_own_command():
+@pytest.fixture(params=["stdlib", "orjson"])
+def json_encoder(request):
+    """Frames encoded by each encoder in turn (orjson comes with webio[speedups])."""
+    if request.param == "orjson":
+        pytest.importorskip("orjson")
+    before = protocol.json_encoder_name()
+    assert protocol.select_json_encoder({"WEBIO_JSON": request.param}) == request.param
+    yield request.param
+    protocol.select_json_encoder({"WEBIO_JSON": before})
+
+
+def _change_after_sending(bad_value):
     async def main():  # a coroutine session: nothing is encoded before main awaits
         put_text("first")
         values = [1]
         run_js("console.log(v)", v=values)  # the command holds the app's own list
-        values.append(math.inf)
+        values.append(bad_value)
         put_text("last")
 
-    with TestClient(main) as client:
+    return main
+
+
+def test_a_value_changed_in_place_after_sending_costs_only_its_own_command(json_encoder):
+    with TestClient(_change_after_sending({1, 2})) as client:
         client.wait_for_text("last")
         assert client.texts == ["first", "last"]
         assert "could not be shown" in client.page.notices[-1]["message"]
         assert client.page.scripts == []
+
+
+def test_an_infinity_put_in_after_sending_is_refused_or_sent_as_null(json_encoder):
+    """The one difference between the encoders (docs/protocol.md): the standard
+    library refuses the command, orjson writes null."""
+    with TestClient(_change_after_sending(math.inf)) as client:
+        client.wait_for_text("last")
+        assert client.texts == ["first", "last"]
+        if json_encoder == "stdlib":
+            assert "could not be shown" in client.page.notices[-1]["message"]
+            assert client.page.scripts == []
+        else:
+            assert not client.page.notices
+            assert [script["args"] for script in client.page.scripts] == [{"v": [1, None]}]
 
 
 @pytest.mark.parametrize("spec", ["text", {"type": "text", "content": "x", "width": 1.5, "inline": False}, None])

@@ -22,9 +22,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, Literal, TypedDict
 
 from webio.exceptions import ProtocolError
+from webio.speedups import optional_module
 
 __all__ = [
     "Command",
@@ -37,6 +39,8 @@ __all__ = [
     "is_plain_spec",
     "encode_frame",
     "encode_json",
+    "json_encoder_name",
+    "select_json_encoder",
     "decode_event",
     "decode_event_batch",
     "decode_event_items",
@@ -113,11 +117,48 @@ def make_command(name: CommandName, spec: Any = None, task_id: str | None = None
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-"""One encoder for every frame: ``json.dumps`` with options builds a new one per call."""
+"""The standard library's encoder, built once (``json.dumps`` with options builds one per call).
+
+It checks every command as it is sent (:func:`check_encodable`), and encodes frames
+when orjson is not used."""
+
+JSON_ENV_VAR = "WEBIO_JSON"
+_orjson = optional_module(JSON_ENV_VAR, "orjson", "stdlib")
+
+
+def select_json_encoder(environ: Mapping[str, str] | None = None) -> str:
+    """Read ``WEBIO_JSON`` again (from ``environ``, default ``os.environ``) and pick
+    the encoder of frames; return its name, ``"orjson"`` or ``"stdlib"``.
+
+    webio picks it once when imported; this is for tests and for embedding.
+
+    :raises ValueError: for a value other than ``auto``, ``stdlib`` or ``orjson``
+    :raises RuntimeError: for ``orjson`` when orjson is not installed
+    """
+    global _orjson
+    _orjson = optional_module(JSON_ENV_VAR, "orjson", "stdlib", environ)
+    return json_encoder_name()
+
+
+def json_encoder_name() -> str:
+    """The encoder of frames in use: ``"orjson"`` (``webio[speedups]``) or ``"stdlib"``."""
+    return "stdlib" if _orjson is None else "orjson"
 
 
 def encode_json(value: Any) -> str:
-    """Encode ``value`` compactly; used for frames and for snapshot sizes."""
+    """Encode ``value`` compactly (UTF-8 text, no spaces); used for frames and snapshot sizes.
+
+    With orjson, anything it does not take (an int beyond 64 bits, a dict key that is
+    not a string) is left to the standard library, so both give the same JSON, with
+    one exception: orjson writes NaN and the infinities as ``null``. No command holds
+    them when it is sent (:func:`check_encodable`), so only a value the app changes in
+    place afterwards can meet that.
+    """
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(value).decode()
+        except TypeError:  # orjson.JSONEncodeError
+            pass
     return _ENCODER.encode(value)
 
 

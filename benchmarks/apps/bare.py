@@ -8,6 +8,11 @@ array). It keeps nothing per connection beyond what the server library needs,
 ignores every other event (it gets no acks, like PyWebIO) and serves the path
 ``/`` with any query. What it costs is what the web server and the JSON alone
 cost, measured by the same client as webio and PyWebIO: a floor for their figures.
+
+It runs on the event loop and encodes with the JSON encoder that webio's servers
+use in the same run (``WEBIO_EVENT_LOOP``, ``WEBIO_JSON``; uvloop and orjson when
+``webio[speedups]`` is installed), so the floor is measured on the same parts; it
+borrows those two helpers from webio and nothing else.
 """
 from __future__ import annotations
 
@@ -16,6 +21,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from webio.platform.adaptor import event_loop
+from webio.protocol import encode_frame
 
 __all__ = ["BareApp", "Command", "INPUT_NAME", "buttons", "input_group", "serve_bare", "text"]
 
@@ -56,15 +64,11 @@ def input_group() -> Command:
     return {"command": "input_group", "task_id": TASK_ID, "spec": {"inputs": [{"name": INPUT_NAME, "type": "text"}]}}
 
 
-def _frame(commands: list[Command]) -> str:
-    return json.dumps(commands[0] if len(commands) == 1 else commands)
-
-
 def _answer(app: BareApp, message: str) -> str | None:
     """The frame that answers the event ``message``, or None for an event the app does not answer."""
     event = json.loads(message)
     answer = app.answers.get(event.get("event"))
-    return None if answer is None else _frame(answer(event.get("data")))
+    return None if answer is None else encode_frame(answer(event.get("data")))
 
 
 async def _run_tornado(app: BareApp, port: int) -> None:
@@ -77,7 +81,7 @@ async def _run_tornado(app: BareApp, port: int) -> None:
         def open(self) -> None:
             # webio's listening socket and aiohttp set TCP_NODELAY; Tornado does not by default.
             self.set_nodelay(True)
-            self.write_message(_frame(app.opening))
+            self.write_message(encode_frame(app.opening))
 
         def on_message(self, message: str | bytes) -> None:
             reply = _answer(app, message if isinstance(message, str) else message.decode())
@@ -95,7 +99,7 @@ async def _run_aiohttp(app: BareApp, port: int) -> None:
         """One connection: the opening frame, then one answer per known event, until it closes."""
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        await socket.send_str(_frame(app.opening))
+        await socket.send_str(encode_frame(app.opening))
         async for message in socket:
             reply = _answer(app, message.data) if message.type == WSMsgType.TEXT else None
             if reply is not None:
@@ -115,4 +119,4 @@ def serve_bare(app: BareApp, backend: str, port: int) -> None:
     runners = {"tornado": _run_tornado, "aiohttp": _run_aiohttp}
     if backend not in runners:
         raise SystemExit(f"the bare server runs on {' or '.join(runners)}, not {backend}")
-    asyncio.run(runners[backend](app, port))
+    event_loop.run(runners[backend](app, port))

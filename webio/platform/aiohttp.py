@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from webio.platform.adaptor import event_loop
 from webio.platform.adaptor.http import ALL_TRANSPORTS, HttpEndpoint, HttpRequest
 from webio.platform.adaptor.hub import SessionHub, serving_hub
 from webio.platform.adaptor.responses import Response
@@ -230,6 +231,6 @@ def start_server(
                          open_browser=auto_open_webbrowser)
 
     try:
-        asyncio.run(serve(), debug=debug)
+        event_loop.run(serve(), debug=debug)
     except KeyboardInterrupt:
         print("webio: stopped", flush=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 import tornado.web
 
+from webio.platform.adaptor import event_loop
 from webio.platform.adaptor.hub import ServerOptions, SessionHub
 from webio.platform.adaptor.serving import can_open_browser
 from webio.platform.tornado import handler_class, serve
@@ -41,4 +42,4 @@ def run_script_server(port: int, started: Callable[[ScriptSession, asyncio.Abstr
         await serve(application, hub, host="127.0.0.1", port=port, open_browser=can_open_browser(),
                     ready=lambda _port: started(session, loop, stop), stop=stop)
 
-    asyncio.run(main())
+    event_loop.run(main())

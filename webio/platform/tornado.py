@@ -17,6 +17,7 @@ import tornado.httputil
 import tornado.web
 import tornado.websocket
 
+from webio.platform.adaptor import event_loop
 from webio.platform.adaptor.http import ALL_TRANSPORTS, HTTP_TRANSPORTS, HttpEndpoint, HttpRequest
 from webio.platform.adaptor.hub import SessionHub, serving_hub
 from webio.platform.adaptor.origin import RequestFacts
@@ -254,7 +255,7 @@ def run(application: tornado.web.Application, close_sessions: Shutdown, *, max_p
                          close_sessions, host=host, port=port, open_browser=open_browser)
 
     try:
-        asyncio.run(serve_until_stopped())
+        event_loop.run(serve_until_stopped())
     except KeyboardInterrupt:
         print("webio: stopped", flush=True)
 

@@ -17,6 +17,7 @@ into the calls of this package and their sockets into :class:`~webio.session.por
 ``longpoll``       long-polling
 ``legacy_http``    PyWebIO's HTTP exchange
 ``bridge``         the event loop under WSGI, and the one door into it
+``event_loop``     asyncio's loop or uvloop, for every server
 ``responses``      the page, its manifest, static files
 ``serving``        sockets, the printed address, SIGTERM
 =================  ==============================================================

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
+from webio.platform.adaptor.event_loop import new_event_loop
 from webio.platform.adaptor.sse import EventStream
 
 logger = logging.getLogger("webio.server")
@@ -47,7 +48,7 @@ def run_event_loop(debug: bool = False) -> None:
     :raises RuntimeError: when webio's event loop already runs in another thread
     """
     global _loop, _starting
-    loop = asyncio.new_event_loop()
+    loop = new_event_loop()
     loop.set_debug(debug)
     with _lock:
         _starting = False
