@@ -12,7 +12,8 @@ cost, measured by the same client as webio and PyWebIO: a floor for their figure
 It runs on the event loop and encodes with the JSON encoder that webio's servers
 use in the same run (``WEBIO_EVENT_LOOP``, ``WEBIO_JSON``; uvloop and orjson when
 ``webio[speedups]`` is installed), so the floor is measured on the same parts; it
-borrows those two helpers from webio and nothing else.
+borrows those two helpers from webio (imported by :func:`serve_bare` alone) and
+nothing else.
 """
 from __future__ import annotations
 
@@ -22,14 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from webio.platform.adaptor import event_loop
-from webio.protocol import encode_frame
-
 __all__ = ["BareApp", "Command", "INPUT_NAME", "buttons", "input_group", "serve_bare", "text"]
 
 Command = dict[str, Any]
 Answer = Callable[[Any], list[Command]]
 """Takes an event's ``data`` and returns the commands to send back."""
+Encode = Callable[[list[Command]], str]
+"""Commands → one text frame (webio's ``encode_frame``)."""
 
 TASK_ID = "bare"
 INPUT_NAME = "data"
@@ -64,14 +64,14 @@ def input_group() -> Command:
     return {"command": "input_group", "task_id": TASK_ID, "spec": {"inputs": [{"name": INPUT_NAME, "type": "text"}]}}
 
 
-def _answer(app: BareApp, message: str) -> str | None:
+def _answer(app: BareApp, message: str, encode: Encode) -> str | None:
     """The frame that answers the event ``message``, or None for an event the app does not answer."""
     event = json.loads(message)
     answer = app.answers.get(event.get("event"))
-    return None if answer is None else encode_frame(answer(event.get("data")))
+    return None if answer is None else encode(answer(event.get("data")))
 
 
-async def _run_tornado(app: BareApp, port: int) -> None:
+async def _run_tornado(app: BareApp, port: int, encode: Encode) -> None:
     import tornado.web
     import tornado.websocket
 
@@ -81,10 +81,10 @@ async def _run_tornado(app: BareApp, port: int) -> None:
         def open(self) -> None:
             # webio's listening socket and aiohttp set TCP_NODELAY; Tornado does not by default.
             self.set_nodelay(True)
-            self.write_message(encode_frame(app.opening))
+            self.write_message(encode(app.opening))
 
         def on_message(self, message: str | bytes) -> None:
-            reply = _answer(app, message if isinstance(message, str) else message.decode())
+            reply = _answer(app, message if isinstance(message, str) else message.decode(), encode)
             if reply is not None:
                 self.write_message(reply)
 
@@ -92,16 +92,16 @@ async def _run_tornado(app: BareApp, port: int) -> None:
     await asyncio.Event().wait()
 
 
-async def _run_aiohttp(app: BareApp, port: int) -> None:
+async def _run_aiohttp(app: BareApp, port: int, encode: Encode) -> None:
     from aiohttp import WSMsgType, web
 
     async def handle(request: web.Request) -> web.WebSocketResponse:
         """One connection: the opening frame, then one answer per known event, until it closes."""
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        await socket.send_str(encode_frame(app.opening))
+        await socket.send_str(encode(app.opening))
         async for message in socket:
-            reply = _answer(app, message.data) if message.type == WSMsgType.TEXT else None
+            reply = _answer(app, message.data, encode) if message.type == WSMsgType.TEXT else None
             if reply is not None:
                 await socket.send_str(reply)
         return socket
@@ -119,4 +119,8 @@ def serve_bare(app: BareApp, backend: str, port: int) -> None:
     runners = {"tornado": _run_tornado, "aiohttp": _run_aiohttp}
     if backend not in runners:
         raise SystemExit(f"the bare server runs on {' or '.join(runners)}, not {backend}")
-    event_loop.run(runners[backend](app, port))
+    # Imported here: the apps import this module under PyWebIO's environment too, which has no webio.
+    from webio.platform.adaptor import event_loop
+    from webio.protocol import encode_frame
+
+    event_loop.run(runners[backend](app, port, encode_frame))

@@ -73,6 +73,10 @@ class CoroutineSession(Session):
                     return stop.value
                 if isinstance(op, Receive):
                     channel = self._channel_for(op)
+                    if self._flush_scheduled:
+                        # The app waits for the visitor now: what it showed goes out at
+                        # once, not one loop turn later (the scheduled flush finds nothing).
+                        self._write_more()
                     try:
                         # Without a timeout, skip wait_for: one less suspended frame per waiting session.
                         event = await (channel.get() if op.timeout is None else asyncio.wait_for(channel.get(), op.timeout))
