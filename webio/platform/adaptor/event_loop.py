@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Coroutine, Mapping
 from typing import Any, TypeVar
 
 from webio.speedups import optional_module
@@ -34,14 +34,10 @@ def loop_choice(environ: Mapping[str, str] | None = None) -> str:
     return "asyncio" if optional_module(ENV_VAR, "uvloop", "asyncio", environ) is None else "uvloop"
 
 
-def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
-    uvloop = optional_module(ENV_VAR, "uvloop", "asyncio")
-    return asyncio.new_event_loop if uvloop is None else uvloop.new_event_loop
-
-
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """A new event loop of the kind :func:`loop_choice` picks."""
-    return _loop_factory()()
+    uvloop = optional_module(ENV_VAR, "uvloop", "asyncio")
+    return asyncio.new_event_loop() if uvloop is None else uvloop.new_event_loop()
 
 
 def run(main: Coroutine[Any, Any, T], *, debug: bool = False) -> T:
@@ -51,19 +47,18 @@ def run(main: Coroutine[Any, Any, T], *, debug: bool = False) -> T:
     cancelled, async generators and the default executor are shut down.
     """
     try:
-        factory = _loop_factory()
+        uvloop = optional_module(ENV_VAR, "uvloop", "asyncio")
     except BaseException:
         main.close()
         raise
-    if sys.version_info >= (3, 11):
-        with asyncio.Runner(debug=debug, loop_factory=factory) as runner:
-            return runner.run(main)
-    if factory is asyncio.new_event_loop:
+    if uvloop is None:
         return asyncio.run(main, debug=debug)
+    if sys.version_info >= (3, 11):
+        with asyncio.Runner(debug=debug, loop_factory=uvloop.new_event_loop) as runner:
+            return runner.run(main)
     # Python 3.10's asyncio.run takes no loop factory: lend it uvloop's policy.
-    uvloop = optional_module(ENV_VAR, "uvloop", "asyncio")
     previous = asyncio.get_event_loop_policy()
-    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())  # type: ignore[union-attr]
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     try:
         return asyncio.run(main, debug=debug)
     finally:
