@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import json
 import socket
+import textwrap
 import threading
+import time
+
+import pytest
+from http_support import start_script, stop
+from websockets.sync.client import connect
 
 from webio.output import put_buttons, put_text, use_scope
 from webio.testing import TestClient
@@ -61,6 +67,44 @@ def test_a_client_that_vanishes_mid_burst_stalls_no_one_else():
         finally:
             vanished.close()
         client.wait_until(lambda: burst_session.closed, what="the vanished visitor's session to end")
+
+
+STRETCH_SERVER = textwrap.dedent(
+    """
+    import sys, time
+    from webio.output import put_text
+    from webio.platform.{module} import start_server
+
+    async def main():
+        for i in range(6_000):
+            put_text(f"line {i}")
+        time.sleep(1.0)  # code that holds the event loop without awaiting
+        put_text("end")
+
+    start_server(main, port=int(sys.argv[1]), host="127.0.0.1", cdn=False)
+    """
+)
+
+
+@pytest.mark.parametrize("module", ["tornado", "aiohttp"])
+def test_outputs_sent_without_awaiting_leave_in_full_frames_while_the_code_runs(tmp_path, module):
+    """A coroutine main that sends thousands of outputs and then holds the loop used to
+    keep them all until it yielded; each full frame now leaves as it fills."""
+    script = tmp_path / "stretch.py"
+    script.write_text(STRETCH_SERVER.replace("{module}", module))
+    process, port = start_script(script)
+    arrived: dict[str, float] = {}
+    try:
+        with connect(f"ws://127.0.0.1:{port}/?app=index&session=NEW", open_timeout=10) as ws:
+            while "end" not in arrived:
+                frame = json.loads(ws.recv(timeout=20))
+                for command in frame if isinstance(frame, list) else [frame]:
+                    if command["command"] == "output":
+                        arrived[command["spec"]["content"]] = time.monotonic()
+    finally:
+        stop(process)
+    assert len(arrived) == 6_001
+    assert arrived["end"] - arrived["line 5999"] > 0.5, "the outputs waited for main to yield"
 
 
 def _rss_bytes() -> int:

@@ -1,15 +1,17 @@
-"""The one way webio starts background work on the event loop.
+"""The ways webio starts work on the event loop: :func:`spawn` and :func:`start_now`.
 
 Every task is kept in a set until it finishes (so it is never garbage-collected
-half-way) and its exception, if any, is logged instead of lost. Nothing in webio calls
-``asyncio.create_task`` directly.
+half-way). A spawned task's exception, if any, is logged instead of lost; the task
+of :func:`start_now` belongs to its caller, who awaits it. Nothing else in webio
+calls ``asyncio.create_task``.
 """
 from __future__ import annotations
 
 import asyncio
 import contextvars
 import logging
-from collections.abc import Coroutine
+import types
+from collections.abc import Coroutine, Generator
 from typing import Any, TypeVar
 
 logger = logging.getLogger("webio")
@@ -46,6 +48,52 @@ def _forget(task: asyncio.Task[Any]) -> None:
     exc = task.exception()
     if exc is not None:
         logger.error("background task %s failed", task.get_name(), exc_info=exc)
+
+
+def start_now(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T] | None:
+    """Run ``coro`` here up to its first wait: None when it finished without waiting,
+    else a task that carries it on from that wait (on the running loop).
+
+    A frame the socket takes at once then costs neither a task nor a loop turn, which
+    ``asyncio.ensure_future`` would (Python 3.12's eager tasks do the same). The
+    caller owns the task's outcome; it is kept until it finishes but not logged.
+
+    :raises Exception: whatever ``coro`` raises before its first wait
+    """
+    try:
+        first = coro.send(None)
+    except StopIteration:
+        return None
+    task = asyncio.get_running_loop().create_task(_carry_on(coro, first))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return task
+
+
+async def _carry_on(coro: Coroutine[Any, Any, T], yielded: Any) -> T:
+    return await _delegate(coro, yielded)
+
+
+@types.coroutine
+def _delegate(coro: Coroutine[Any, Any, T], yielded: Any) -> Generator[Any, Any, T]:
+    """Go on with ``coro`` from a wait that yielded ``yielded``, as ``await`` would have:
+    what it yields goes to the task, what the task sends or throws goes to it."""
+    while True:
+        try:
+            sent = yield yielded
+        except GeneratorExit:
+            coro.close()
+            raise
+        except BaseException as exc:
+            try:
+                yielded = coro.throw(exc)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+        else:
+            try:
+                yielded = coro.send(sent)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
 
 
 def running_tasks() -> frozenset[asyncio.Task[Any]]:

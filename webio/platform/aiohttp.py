@@ -28,7 +28,7 @@ from webio.platform.adaptor.responses import Response
 from webio.platform.adaptor.serving import Shutdown, run_server
 from webio.platform.adaptor.sse import EventStream
 from webio.platform.adaptor.ws import WebSocketClient
-from webio.tasks import spawn
+from webio.tasks import spawn, start_now
 
 __all__ = ["start_server", "static_routes", "webio_handler"]
 
@@ -52,8 +52,8 @@ class _WebSocketPort:
         self.ws = ws
         self.client_gone = asyncio.Event()
 
-    def send_text(self, text: str) -> Awaitable[None]:
-        return asyncio.ensure_future(self.ws.send_str(text))
+    def send_text(self, text: str) -> Awaitable[None] | None:
+        return start_now(self.ws.send_str(text))
 
     def close_socket(self) -> None:
         if not self.ws.closed:

@@ -147,10 +147,24 @@ class WebIOHandler(WebIOHttpHandler, tornado.websocket.WebSocketHandler):
             self._client.on_close()
 
     def send_text(self, text: str) -> Awaitable[None] | None:
-        return self.write_message(text)
+        written = self.write_message(text)
+        stream = self.ws_connection.stream if self.ws_connection is not None else None
+        if stream is not None and not stream.writing():
+            # The socket took the whole frame. write_message still returns a task that
+            # finishes a loop turn later; waiting for it would cost that turn per frame.
+            written.add_done_callback(_retrieve_outcome)
+            return None
+        return written
 
     def close_socket(self) -> None:
         self.close()
+
+
+def _retrieve_outcome(future: asyncio.Future[None]) -> None:
+    """Take a finished write's exception, if any, so that asyncio does not log it: a
+    closed socket reaches the session through ``on_close``."""
+    if not future.cancelled():
+        future.exception()
 
 
 def handler_class(hub: SessionHub) -> type[WebIOHandler]:

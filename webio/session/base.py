@@ -228,6 +228,7 @@ class Session:
                 raise SessionClosedException(self.close_reason or "the session is closed")
             self.page.apply(command)
             self.outbox.push(command)
+            frame_full = self.outbox.pending_count >= self.outbox.max_frame_commands
             if (
                 self.outbox.pending_count > PRODUCER_HIGH_WATER
                 and self._connection is not None
@@ -243,6 +244,11 @@ class Session:
                 ):
                     self._drained.wait(1.0)
             self._schedule_flush_locked()
+        if frame_full and self._on_loop_thread():
+            # Code on the loop that sends many commands without awaiting would hold them
+            # all until it yields; a full frame goes out now, so the visitor sees the
+            # page grow while the code runs, and the client reads while it does.
+            self._write_more()
 
     def _wake_producers_locked(self) -> None:
         if self._drained is not None:
