@@ -171,3 +171,21 @@ def test_missing_redis_package_says_how_to_install() -> None:
     assert result.returncode == 0, result.stderr
     assert "BackendImportError" in result.stdout
     assert "pip install 'webio[redis]'" in result.stdout
+
+
+def test_a_forked_child_builds_its_own_instances() -> None:
+    result = run_python("""
+        import os
+        from webio import state
+        registry, backend = state.get_callback_registry(), state.get_backend()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            fresh = state.get_callback_registry() is not registry and state.get_backend() is not backend
+            os.write(write, b"fresh" if fresh else b"inherited")
+            os._exit(0)
+        os.waitpid(pid, 0)
+        print(os.read(read, 20).decode(), state.get_callback_registry() is registry)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["fresh", "True"]

@@ -10,7 +10,7 @@ from typing import Any
 from webio.exceptions import SessionClosedException
 from webio.session.base import Session
 from webio.session.channel import EventChannel
-from webio.session.executor import get_executor
+from webio.session.executor import run_in_pool
 from webio.session.flow import TIMED_OUT, Flow, Receive
 from webio.session.kinds import is_async_callable
 from webio.tasks import spawn
@@ -51,7 +51,7 @@ class CoroutineSession(Session):
             if is_async_callable(fn):
                 await fn(*args)
                 return
-            result = await asyncio.wrap_future(get_executor().submit(self.context_run, fn, *args))
+            result = await run_in_pool(self.context_run, fn, *args)
             if inspect.isawaitable(result):
                 await result
         except (SessionClosedException, asyncio.CancelledError):

@@ -39,18 +39,19 @@ BACKENDS: dict[str, str] = {
 
 _lock = threading.RLock()
 _overrides: dict[str, Any] = {}
-_pid = os.getpid()
 _settings: StateSettings | None = None
 _backend: StateBackend | None = None
 _registry: CallbackRegistry | None = None
 
 
-def _check_fork() -> None:
-    """Drop the caches inherited from a parent process (call with the lock held)."""
-    global _pid, _settings, _backend, _registry
-    if os.getpid() != _pid:
-        _pid = os.getpid()
-        _settings = _backend = _registry = None
+def _forget_after_fork() -> None:
+    """Drop the caches inherited from a parent process, and a lock its threads may hold."""
+    global _lock, _settings, _backend, _registry
+    _lock = threading.RLock()
+    _settings = _backend = _registry = None
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def configure(**settings: Any) -> StateSettings:
@@ -65,7 +66,6 @@ def configure(**settings: Any) -> StateSettings:
     global _overrides, _settings, _backend, _registry
     new = StateSettings.from_env(**settings)
     with _lock:
-        _check_fork()
         _overrides = dict(settings)
         _settings = new
         _backend = _registry = None
@@ -76,7 +76,6 @@ def get_settings() -> StateSettings:
     """Return the settings in force (keywords of :func:`configure`, then environment)."""
     global _settings
     with _lock:
-        _check_fork()
         if _settings is None:
             _settings = StateSettings.from_env(**_overrides)
         return _settings
@@ -149,10 +148,15 @@ def get_page_store() -> PageStore:
 
 
 def get_callback_registry() -> CallbackRegistry:
-    """Return this process's callback registry (always process-local)."""
+    """Return this process's callback registry (always process-local).
+
+    Every click looks it up, so a built registry is returned without the lock.
+    """
     global _registry
+    registry = _registry
+    if registry is not None:
+        return registry
     with _lock:
-        _check_fork()
         if _registry is None:
             _registry = CallbackRegistry()
         return _registry
