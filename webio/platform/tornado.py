@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ import tornado.websocket
 from webio.platform.adaptor import event_loop
 from webio.platform.adaptor.http import ALL_TRANSPORTS, HTTP_TRANSPORTS, HttpEndpoint, HttpRequest
 from webio.platform.adaptor.hub import SessionHub, serving_hub
+from webio.platform.adaptor.keepalive import Keepalive
 from webio.platform.adaptor.origin import RequestFacts
 from webio.platform.adaptor.responses import Response
 from webio.platform.adaptor.serving import Shutdown, run_server
@@ -104,9 +106,15 @@ class WebIOHttpHandler(tornado.web.RequestHandler):
 
 
 class WebIOHandler(WebIOHttpHandler, tornado.websocket.WebSocketHandler):
-    """Everything of :class:`WebIOHttpHandler`, and WebSocket connections."""
+    """Everything of :class:`WebIOHttpHandler`, and WebSocket connections.
+
+    The application's ``websocket_ping_interval`` and ``websocket_ping_timeout`` are
+    honoured by one :class:`~webio.platform.adaptor.keepalive.Keepalive` per
+    application instead of Tornado's pinger task per connection.
+    """
 
     _client: WebSocketClient | None = None
+    _keepalive: Keepalive | None = None
     _target: HttpEndpoint
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
@@ -131,9 +139,26 @@ class WebIOHandler(WebIOHttpHandler, tornado.websocket.WebSocketHandler):
     def get_compression_options(self) -> None:
         return None
 
+    @property
+    def ping_interval(self) -> float | None:
+        """Tornado pings nothing itself: :meth:`open` hands the socket to a shared keepalive."""
+        return 0
+
+    def _shared_keepalive(self) -> Keepalive | None:
+        interval = self.settings.get("websocket_ping_interval") or 0
+        if interval <= 0:
+            return None
+        keepalive = _keepalives.get(self.application)
+        if keepalive is None:
+            keepalive = _keepalives[self.application] = Keepalive(interval, self.settings.get("websocket_ping_timeout"))
+        return keepalive
+
     def open(self, *args: Any, **kwargs: Any) -> None:
         hub = self._target.hub
         self.set_nodelay(True)
+        self._keepalive = self._shared_keepalive()
+        if self._keepalive is not None:
+            self._keepalive.add(self)
         self._client = WebSocketClient(hub, self)
         info = hub.session_info(self.request.headers, self._facts(), protocol="websocket", request=self.request)
         self._client.open(_query(self.request), info)
@@ -142,9 +167,19 @@ class WebIOHandler(WebIOHttpHandler, tornado.websocket.WebSocketHandler):
         if self._client is not None:
             self._client.on_message(message)
 
+    def on_pong(self, data: bytes) -> None:
+        if self._keepalive is not None:
+            self._keepalive.answered(self)
+
     def on_close(self) -> None:
+        if self._keepalive is not None:
+            self._keepalive.discard(self)
         if self._client is not None:
             self._client.on_close()
+
+    def send_ping(self) -> None:
+        if self.ws_connection is not None and not self.ws_connection.is_closing():
+            self.ping()
 
     def send_text(self, text: str) -> Awaitable[None] | None:
         written = self.write_message(text)
@@ -158,6 +193,18 @@ class WebIOHandler(WebIOHttpHandler, tornado.websocket.WebSocketHandler):
 
     def close_socket(self) -> None:
         self.close()
+
+    def abort_socket(self) -> None:
+        # close() would wait five seconds for the close frame of a peer that is gone.
+        stream = self.ws_connection.stream if self.ws_connection is not None else None
+        if stream is not None:
+            stream.close()
+        else:
+            self.close()
+
+
+_keepalives: weakref.WeakKeyDictionary[tornado.web.Application, Keepalive] = weakref.WeakKeyDictionary()
+"""The keepalive of each application that serves webio's WebSockets with pings on."""
 
 
 def _retrieve_outcome(future: asyncio.Future[None]) -> None:
@@ -196,8 +243,9 @@ def webio_handler(
 
     The page connects by WebSocket and falls back on its own to Server-Sent Events
     and long-polling where WebSockets are blocked. Set ``websocket_max_message_size``
-    in the application's settings to bound inbound frames (``start_server`` does).
-    ``cdn`` is accepted for PyWebIO compatibility: webio serves its client itself and
+    in the application's settings to bound inbound frames, and
+    ``websocket_ping_interval`` to have every WebSocket pinged and a silent one
+    closed (``start_server`` sets both). ``cdn`` is accepted for PyWebIO compatibility: webio serves its client itself and
     never loads anything from a CDN.
 
     .. warning:: ``allowed_origins`` and ``check_origin`` widen who may drive your
@@ -250,7 +298,9 @@ def start_server(
     ``port=0`` picks a free port. ``static_dir`` is served at ``/static/``.
     ``reconnect_timeout`` (seconds) keeps a session alive that long after its
     connection dropped, so the page resumes where it was. Extra keyword arguments go
-    to ``tornado.web.Application``.
+    to ``tornado.web.Application``; ``websocket_ping_interval`` and
+    ``websocket_ping_timeout`` (20 seconds each by default) say how often every
+    WebSocket is pinged and how soon one that does not answer is closed.
     """
     hub = serving_hub(applications, backend="tornado", reconnect_timeout=reconnect_timeout,
                       allowed_origins=allowed_origins, check_origin=check_origin, trusted_proxies=trusted_proxies,

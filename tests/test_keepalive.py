@@ -1,0 +1,150 @@
+"""Keepalive: one timer pings every WebSocket of a server and closes those that never answer."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import socket
+
+import pytest
+import tornado.web
+from tornado.websocket import websocket_connect
+
+from webio.input import input
+from webio.platform import tornado as tornado_backend
+from webio.platform.adaptor.hub import serving_hub
+from webio.platform.adaptor.keepalive import Keepalive
+from webio.platform.adaptor.serving import bind_socket
+
+INTERVAL = 0.05
+
+
+class FakeSocket:
+    """Counts pings; answers them when ``answers`` is set."""
+
+    def __init__(self, keepalive: Keepalive, answers: bool) -> None:
+        self.keepalive = keepalive
+        self.answers = answers
+        self.pings = 0
+        self.closed = False
+
+    def send_ping(self) -> None:
+        self.pings += 1
+        if self.answers:
+            asyncio.get_running_loop().call_soon(self.keepalive.answered, self)
+
+    def abort_socket(self) -> None:
+        self.closed = True
+        self.keepalive.discard(self)
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_a_socket_that_answers_stays_and_one_that_does_not_is_closed():
+    async def main():
+        keepalive = Keepalive(INTERVAL)
+        live, dead = FakeSocket(keepalive, answers=True), FakeSocket(keepalive, answers=False)
+        keepalive.add(live)
+        keepalive.add(dead)
+        await asyncio.sleep(INTERVAL * 6)
+        return keepalive, live, dead
+
+    keepalive, live, dead = run(main())
+    assert dead.closed and dead.pings == 1, "closed at the round after its unanswered ping"
+    assert not live.closed and live.pings >= 4
+    assert len(keepalive) == 1
+
+
+def test_a_shorter_timeout_closes_before_the_next_ping():
+    async def main():
+        keepalive = Keepalive(INTERVAL * 4, timeout=INTERVAL)
+        dead = FakeSocket(keepalive, answers=False)
+        keepalive.add(dead)
+        await asyncio.sleep(INTERVAL * 4 + INTERVAL * 2)
+        return dead
+
+    dead = run(main())
+    assert dead.closed and dead.pings == 1
+
+
+def test_timeout_zero_pings_but_never_closes():
+    async def main():
+        keepalive = Keepalive(INTERVAL, timeout=0)
+        silent = FakeSocket(keepalive, answers=False)
+        keepalive.add(silent)
+        await asyncio.sleep(INTERVAL * 5)
+        return silent
+
+    silent = run(main())
+    assert not silent.closed and silent.pings >= 3
+
+
+def test_the_timer_stops_with_the_last_socket_and_starts_again():
+    async def main():
+        keepalive = Keepalive(INTERVAL)
+        first = FakeSocket(keepalive, answers=True)
+        keepalive.add(first)
+        keepalive.discard(first)
+        await asyncio.sleep(INTERVAL * 3)
+        assert first.pings == 0, "a forgotten socket was pinged"
+        second = FakeSocket(keepalive, answers=True)
+        keepalive.add(second)
+        await asyncio.sleep(INTERVAL * 3)
+        return second
+
+    assert run(main()).pings >= 1
+
+
+def test_the_interval_must_be_positive():
+    with pytest.raises(ValueError, match="more than 0 seconds"):
+        Keepalive(0)
+
+
+async def _serve(ping_interval: float):
+    hub = serving_hub(lambda: input("Name"), backend="tornado", reconnect_timeout=0)
+    application = tornado.web.Application([(r"/", tornado_backend.handler_class(hub))],
+                                          websocket_ping_interval=ping_interval)
+    sock = bind_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    stop = await tornado_backend.listen(application, sock)
+    return hub, port, stop
+
+
+def _raw_websocket(port: int) -> socket.socket:
+    """A WebSocket opened by hand that never reads, so it never answers a ping."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET /?app=index&session=NEW HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                  f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                  f"Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    assert sock.recv(4096).startswith(b"HTTP/1.1 101")
+    return sock
+
+
+def test_tornado_closes_the_session_of_a_visitor_who_stopped_answering():
+    async def main():
+        hub, port, stop = await _serve(ping_interval=0.1)
+        try:
+            browser = await websocket_connect(f"ws://127.0.0.1:{port}/?app=index&session=NEW")
+            await browser.read_message()
+            loop = asyncio.get_running_loop()
+            silent = await loop.run_in_executor(None, _raw_websocket, port)
+            deadline = loop.time() + 5
+            while len(hub.sessions) != 2 and loop.time() < deadline:
+                await asyncio.sleep(0.02)
+            assert len(hub.sessions) == 2
+            while len(hub.sessions) == 2 and loop.time() < deadline:
+                await asyncio.sleep(0.02)
+            # Only the silent visitor's session ended; the one whose client answers pings stays.
+            assert len(hub.sessions) == 1
+            await asyncio.sleep(0.4)
+            assert len(hub.sessions) == 1
+            browser.close()
+            silent.close()
+        finally:
+            await stop()
+            hub.close_all()
+
+    run(main())
