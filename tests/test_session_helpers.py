@@ -329,3 +329,19 @@ def test_helpers_outside_a_session_raise_a_helpful_error():
         put_text("x")
     with pytest.raises(SessionNotFoundException):
         local.x = 1
+
+
+def test_the_thread_of_a_waiting_main_is_alive_and_joins_once_main_returned():
+    def main():
+        put_text(f"got {input('Name')}")
+
+    with TestClient(main) as client:
+        client.wait_for_form()
+        thread = client.session.main_thread
+        assert thread is not None and thread.is_alive()
+        thread.join(0.05)
+        assert thread.is_alive(), "join returned while main still waited in input()"
+        client.submit("Ada")
+        client.wait_for_text("got Ada")
+        thread.join(5)
+        assert not thread.is_alive()

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from webio.input.form import Field, Parser, form_flow, keep, run_form
-from webio.session.flow import Flow
 
 __all__ = ["check_callable", "check_name", "finish", "item_spec", "make_field", "single_field_form"]
 
@@ -76,12 +75,7 @@ def make_field(
 
 def single_field_form(item: Field) -> Any:
     """Show a form with one field and return its value (blocks or awaitable)."""
-    return run_form(_value_of(form_flow("", [item]), item.name))
-
-
-def _value_of(flow: Flow[dict[str, Any] | None], name: str) -> Flow[Any]:
-    values = yield from flow
-    return None if values is None else values[name]
+    return run_form(form_flow("", [item], only=item.name))
 
 
 def finish(item: Field, name: str | None) -> Any:

@@ -137,11 +137,13 @@ def form_flow(
     *,
     validate: Callable[[dict[str, Any]], Any] | None = None,
     cancelable: bool = False,
-) -> Flow[dict[str, Any] | None]:
+    only: str | None = None,
+) -> Flow[Any]:
     """Show a form of ``fields`` and return the submitted values (``None`` if cancelled).
 
     The form is cancelable when ``cancelable`` is set or when an item has a cancel
-    button. It stays open until a submit passes every check.
+    button. It stays open until a submit passes every check. With ``only`` (a
+    field's name) it returns that field's value instead of them all.
     """
     session = get_current_session()
     task_id = "form-" + new_secret()
@@ -164,7 +166,8 @@ def form_flow(
         spec = {"label": str(label), "inputs": [f.spec for f in fields], "cancelable": cancelable}
         yield Listen(task_id)
         yield Send(make_command("input_group", spec, task_id))
-        return (yield from _serve_form(session, task_id, fields, by_name, validate, accepts_cancel, uploads))
+        values = yield from _serve_form(session, task_id, fields, by_name, validate, accepts_cancel, uploads)
+        return values if only is None or values is None else values[only]
     finally:
         for item in fields:
             item.task_id = None
@@ -183,7 +186,8 @@ def _serve_form(
     cancelable: bool,
     uploads: UploadStore | None,
 ) -> Flow[dict[str, Any] | None]:
-    shown_errors: set[str] = set()
+    # The fields that show an error now; a dict, as an empty one is a quarter of an empty set.
+    shown_errors: dict[str, None] = {}
     while True:
         event: Event = yield Receive(task_id)
         kind, data = event["event"], event["data"]
@@ -219,11 +223,11 @@ def _serve_form(
         if errors:
             logger.info("session %s: form %s refused a submit: %s", session.short_id, task_id[:12],
                         "; ".join(f"{name}: {message}" for name, message in errors.items()))
-        for name in shown_errors - set(errors):
+        for name in shown_errors.keys() - errors.keys():
             yield _field_status(task_id, name, None)
         for name, message in errors.items():
             yield _field_status(task_id, name, message)
-        shown_errors = set(errors)
+        shown_errors = dict.fromkeys(errors)
         if not errors:
             yield Send(make_command("destroy_form", None, task_id))
             return values
@@ -246,7 +250,7 @@ def _run_group_validate(
 
 
 def _on_input_event(
-    session: Session, task_id: str, by_name: dict[str, Field], data: Any, shown_errors: set[str]
+    session: Session, task_id: str, by_name: dict[str, Field], data: Any, shown_errors: dict[str, None]
 ) -> Flow[None]:
     if not isinstance(data, dict) or data.get("name") not in by_name:
         return
@@ -272,11 +276,11 @@ def _on_input_event(
         try:
             item.read(data.get("value"))
         except FieldError as exc:
-            shown_errors.add(item.name)
+            shown_errors[item.name] = None
             yield _field_status(task_id, item.name, str(exc))
             return
         if item.name in shown_errors:
-            shown_errors.discard(item.name)
+            del shown_errors[item.name]
             yield _field_status(task_id, item.name, None)
 
 

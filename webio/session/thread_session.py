@@ -35,6 +35,10 @@ def run_user_function(session: Session, fn: Callable[..., Any], *args: Any, what
         session.log_app_error(what)
 
 
+_STARTED = threading.Event()
+_STARTED.set()
+
+
 class _MainThread(threading.Thread):
     """The thread that runs a session's ``main``.
 
@@ -47,6 +51,15 @@ class _MainThread(threading.Thread):
     def __init__(self, session: ThreadSession) -> None:
         super().__init__(name=f"webio-main-{session.short_id}", daemon=True)
         self._session: ThreadSession | None = session
+
+    def start(self) -> None:
+        super().start()
+        # Thread keeps the Event that start() waited on, a Condition with its deque
+        # (about 0.9 KiB), for the thread's whole life, only for is_alive() and join()
+        # to ask whether it is set; one shared Event that is set answers the same.
+        started = self.__dict__.get("_started")
+        if isinstance(started, threading.Event) and started.is_set():
+            self.__dict__["_started"] = _STARTED
 
     def run(self) -> None:
         session, self._session = self._session, None  # no thread ↔ session cycle after main
