@@ -4,7 +4,8 @@ An app runs as ``python APP_FILE FRAMEWORK BACKEND MODE PORT [COUNT]``: under
 PyWebIO's virtual environment for ``pywebio``, under the harness's interpreter for
 ``webio`` and ``bare``. ``MODE`` is ``thread`` (``def main``) or ``coroutine``
 (``async def main``). ``bare`` is the floor (``bare.py``): no framework, a minimal
-WebSocket server on the backend, the same for both modes; only the apps that pass a
+WebSocket server on the backend that answers in a thread per connection in
+``thread`` mode and on the loop in ``coroutine`` mode; only the apps that pass a
 :class:`~bare.BareApp` to :func:`serve` have one.
 """
 from __future__ import annotations
@@ -50,7 +51,7 @@ def serve(applications: Callable[..., Any] | dict[str, Callable[..., Any]], bare
     if ARGS.framework == "bare":
         if bare is None:
             raise SystemExit(f"{sys.argv[0]} has no bare server")
-        serve_bare(bare, ARGS.backend, ARGS.port)
+        serve_bare(bare, ARGS.backend, ARGS.port, ARGS.mode)
         return
     platform = importlib.import_module(f"{ARGS.framework}.platform.{ARGS.backend}")
     if ARGS.backend == "flask":

@@ -9,6 +9,13 @@ ignores every other event (it gets no acks, like PyWebIO) and serves the path
 ``/`` with any query. What it costs is what the web server and the JSON alone
 cost, measured by the same client as webio and PyWebIO: a floor for their figures.
 
+With ``MODE`` ``thread`` each connection has a thread of its own, as a thread
+session has for its ``main``: the loop hands every event to it, the thread works
+out the answer and hands the frame back to the loop to send. That is the least a
+framework that runs plain ``def`` code off the loop can do (two thread switches per
+answer, a waiting thread per visitor), so thread rows are set against it. With
+``coroutine`` everything happens on the loop.
+
 It runs on the event loop and encodes with the JSON encoder that webio's servers
 use in the same run (``WEBIO_EVENT_LOOP``, ``WEBIO_JSON``; uvloop and orjson when
 ``webio[speedups]`` is installed), so the floor is measured on the same parts; it
@@ -19,6 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,28 +80,71 @@ def _answer(app: BareApp, message: str, encode: Encode) -> str | None:
     return None if answer is None else encode(answer(event.get("data")))
 
 
-async def _run_tornado(app: BareApp, port: int, encode: Encode) -> None:
+_CLOSED = object()
+
+
+class ConnectionThread:
+    """A connection's own thread: answers the events it is given and sends each frame through the loop."""
+
+    def __init__(self, app: BareApp, encode: Encode, send: Callable[[str], None]) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._events: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._app, self._encode, self._send = app, encode, send
+        threading.Thread(target=self._serve, name="bare-connection", daemon=True).start()
+
+    def put(self, message: str) -> None:
+        """Hand ``message`` to the thread (loop)."""
+        self._events.put(message)
+
+    def close(self) -> None:
+        """Let the thread end (loop)."""
+        self._events.put(_CLOSED)
+
+    def _serve(self) -> None:
+        while (message := self._events.get()) is not _CLOSED:
+            reply = _answer(self._app, message, self._encode)
+            if reply is not None:
+                self._loop.call_soon_threadsafe(self._send, reply)
+
+
+async def _run_tornado(app: BareApp, port: int, encode: Encode, threaded: bool) -> None:
     import tornado.web
     import tornado.websocket
 
     class Handler(tornado.websocket.WebSocketHandler):
         """One connection: the opening frame, then one answer per known event."""
 
+        thread: ConnectionThread | None = None
+
         def open(self) -> None:
             # webio's listening socket and aiohttp set TCP_NODELAY; Tornado does not by default.
             self.set_nodelay(True)
             self.write_message(encode(app.opening))
+            if threaded:
+                self.thread = ConnectionThread(app, encode, self.send_if_open)
 
         def on_message(self, message: str | bytes) -> None:
-            reply = _answer(app, message if isinstance(message, str) else message.decode(), encode)
+            text = message if isinstance(message, str) else message.decode()
+            if self.thread is not None:
+                self.thread.put(text)
+                return
+            reply = _answer(app, text, encode)
             if reply is not None:
                 self.write_message(reply)
+
+        def send_if_open(self, reply: str) -> None:
+            if self.ws_connection is not None and not self.ws_connection.is_closing():
+                self.write_message(reply)
+
+        def on_close(self) -> None:
+            if self.thread is not None:
+                self.thread.close()
 
     tornado.web.Application([(r"/", Handler)]).listen(port, address="127.0.0.1")
     await asyncio.Event().wait()
 
 
-async def _run_aiohttp(app: BareApp, port: int, encode: Encode) -> None:
+async def _run_aiohttp(app: BareApp, port: int, encode: Encode, threaded: bool) -> None:
     from aiohttp import WSMsgType, web
 
     async def handle(request: web.Request) -> web.WebSocketResponse:
@@ -100,11 +152,31 @@ async def _run_aiohttp(app: BareApp, port: int, encode: Encode) -> None:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
         await socket.send_str(encode(app.opening))
+        if threaded:
+            await _serve_threaded(socket)
+            return socket
         async for message in socket:
             reply = _answer(app, message.data, encode) if message.type == WSMsgType.TEXT else None
             if reply is not None:
                 await socket.send_str(reply)
         return socket
+
+    async def _serve_threaded(socket: web.WebSocketResponse) -> None:
+        replies: asyncio.Queue[str] = asyncio.Queue()
+
+        async def send_replies() -> None:
+            while True:
+                await socket.send_str(await replies.get())
+
+        thread = ConnectionThread(app, encode, replies.put_nowait)
+        sender = asyncio.ensure_future(send_replies())
+        try:
+            async for message in socket:
+                if message.type == WSMsgType.TEXT:
+                    thread.put(message.data)
+        finally:
+            thread.close()
+            sender.cancel()
 
     application = web.Application()
     application.router.add_get("/", handle)
@@ -114,8 +186,11 @@ async def _run_aiohttp(app: BareApp, port: int, encode: Encode) -> None:
     await asyncio.Event().wait()
 
 
-def serve_bare(app: BareApp, backend: str, port: int) -> None:
-    """Serve ``app`` on 127.0.0.1:PORT with ``backend`` (tornado or aiohttp) until SIGTERM ends the process."""
+def serve_bare(app: BareApp, backend: str, port: int, mode: str) -> None:
+    """Serve ``app`` on 127.0.0.1:PORT with ``backend`` (tornado or aiohttp) until SIGTERM ends the process.
+
+    ``mode`` ``thread`` answers in a thread per connection, ``coroutine`` on the loop.
+    """
     runners = {"tornado": _run_tornado, "aiohttp": _run_aiohttp}
     if backend not in runners:
         raise SystemExit(f"the bare server runs on {' or '.join(runners)}, not {backend}")
@@ -123,4 +198,4 @@ def serve_bare(app: BareApp, backend: str, port: int) -> None:
     from webio.platform.adaptor import event_loop
     from webio.protocol import encode_frame
 
-    event_loop.run(runners[backend](app, port, encode_frame))
+    event_loop.run(runners[backend](app, port, encode_frame, mode == "thread"))
