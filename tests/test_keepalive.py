@@ -123,9 +123,26 @@ def _raw_websocket(port: int) -> socket.socket:
     return sock
 
 
-def test_tornado_closes_the_session_of_a_visitor_who_stopped_answering():
+async def _serve_aiohttp(heartbeat: float):
+    from aiohttp import web
+
+    from webio.platform import aiohttp as aiohttp_backend
+    from webio.platform.adaptor.http import ALL_TRANSPORTS, HttpEndpoint
+
+    hub = serving_hub(lambda: input("Name"), backend="aiohttp", reconnect_timeout=0)
+    app = web.Application()
+    app.router.add_route("*", "/", aiohttp_backend.handler_for(HttpEndpoint(hub, ALL_TRANSPORTS),
+                                                               {"heartbeat": heartbeat}))
+    sock = bind_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    stop = await aiohttp_backend.listen(app, sock)
+    return hub, port, stop
+
+
+@pytest.mark.parametrize("backend", ["tornado", "aiohttp"])
+def test_the_session_of_a_visitor_who_stopped_answering_pings_closes(backend):
     async def main():
-        hub, port, stop = await _serve(ping_interval=0.1)
+        hub, port, stop = await (_serve(ping_interval=0.1) if backend == "tornado" else _serve_aiohttp(0.2))
         try:
             browser = await websocket_connect(f"ws://127.0.0.1:{port}/?app=index&session=NEW")
             await browser.read_message()
@@ -148,3 +165,42 @@ def test_tornado_closes_the_session_of_a_visitor_who_stopped_answering():
             hub.close_all()
 
     run(main())
+
+
+def test_aiohttp_websockets_get_a_heartbeat_unless_told_otherwise(monkeypatch):
+    from aiohttp import web
+
+    from webio.platform import aiohttp as aiohttp_backend
+    from webio.platform.adaptor.http import ALL_TRANSPORTS, HttpEndpoint
+
+    made = []
+
+    class Recording(web.WebSocketResponse):
+        def __init__(self, **settings):
+            made.append(settings)
+            super().__init__(**settings)
+
+    monkeypatch.setattr(aiohttp_backend.web, "WebSocketResponse", Recording)
+
+    async def main(websocket_settings):
+        hub = serving_hub(lambda: input("Name"), backend="aiohttp", reconnect_timeout=0)
+        app = web.Application()
+        app.router.add_route("*", "/", aiohttp_backend.handler_for(HttpEndpoint(hub, ALL_TRANSPORTS),
+                                                                   websocket_settings))
+        sock = bind_socket("127.0.0.1", 0)
+        stop = await aiohttp_backend.listen(app, sock)
+        try:
+            browser = await websocket_connect(f"ws://127.0.0.1:{sock.getsockname()[1]}/?app=index&session=NEW")
+            await browser.read_message()
+            browser.close()
+            for _ in range(500):  # at most 5 s for the session to end
+                if not hub.sessions:
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            await stop()
+            hub.close_all()
+
+    run(main(None))
+    run(main({"heartbeat": None}))
+    assert [settings["heartbeat"] for settings in made] == [aiohttp_backend.WEBSOCKET_HEARTBEAT, None]

@@ -41,6 +41,11 @@ def _nodelay(request: web.Request) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+WEBSOCKET_HEARTBEAT = 20.0
+"""Seconds between pings of each WebSocket (aiohttp's ``heartbeat``); a socket whose
+pong does not come within half of it is closed, so a visitor whose network vanished
+is noticed. ``websocket_settings={"heartbeat": None}`` turns it off."""
+
 CLIENT_CLOSE_GRACE = 5.0
 """Seconds the server waits for a client to close the socket after ``close_session``."""
 
@@ -119,7 +124,8 @@ async def _event_stream(request: web.Request, stream: EventStream) -> web.Stream
 def handler_for(endpoint: HttpEndpoint, websocket_settings: Mapping[str, Any] | None = None) -> Handler:
     """The aiohttp request handler of ``endpoint`` (WebSocket and HTTP)."""
     hub = endpoint.hub
-    settings = {"max_msg_size": hub.options.max_payload_bytes, "compress": False, **(websocket_settings or {})}
+    settings = {"max_msg_size": hub.options.max_payload_bytes, "compress": False, "heartbeat": WEBSOCKET_HEARTBEAT,
+                **(websocket_settings or {})}
 
     async def webio_request_handler(request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
@@ -154,7 +160,8 @@ def webio_handler(
     ``?app=name`` picks one. Route every method to it (``add_route("*", path, handler)``)
     so that visitors whose network blocks WebSockets get the HTTP transports.
 
-    :param websocket_settings: keyword arguments of ``aiohttp.web.WebSocketResponse``
+    :param websocket_settings: keyword arguments of ``aiohttp.web.WebSocketResponse``;
+        ``heartbeat`` is :data:`WEBSOCKET_HEARTBEAT` (20 s) unless given
     :param session_expire_seconds: how long an HTTP session waits for a client that
         stopped sending requests (default: ``reconnect_timeout``, else 60 s)
 
