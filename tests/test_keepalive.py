@@ -97,6 +97,24 @@ def test_the_timer_stops_with_the_last_socket_and_starts_again():
     assert run(main()).pings >= 1
 
 
+def test_a_socket_whose_ping_fails_does_not_stop_the_others():
+    class Broken(FakeSocket):
+        def send_ping(self) -> None:
+            raise OSError("the socket broke")
+
+    async def main():
+        keepalive = Keepalive(INTERVAL)
+        broken, live = Broken(keepalive, answers=False), FakeSocket(keepalive, answers=True)
+        keepalive.add(broken)
+        keepalive.add(live)
+        await asyncio.sleep(INTERVAL * 5)
+        return broken, live
+
+    broken, live = run(main())
+    assert broken.closed, "a socket that cannot be pinged does not answer either"
+    assert not live.closed and live.pings >= 3
+
+
 def test_the_interval_must_be_positive():
     with pytest.raises(ValueError, match="more than 0 seconds"):
         Keepalive(0)

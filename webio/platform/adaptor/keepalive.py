@@ -81,7 +81,10 @@ class Keepalive:
             self._close_unanswered()
         self._unanswered = set(self._sockets)
         for socket in list(self._sockets):
-            socket.send_ping()
+            try:
+                socket.send_ping()
+            except Exception:  # one broken socket must not stop the pings of the others
+                logger.debug("a WebSocket ping failed", exc_info=True)
         if 0 < self.timeout < self.interval:
             self._deadline = loop.call_later(self.timeout, self._close_unanswered)
         self._timer = loop.call_later(self.interval, self._ping_all) if self._sockets else None
