@@ -35,7 +35,8 @@ class CoroutineSession(Session):
         self._callback_lock: asyncio.Lock | None = None
         """Keeps callbacks in click order; made at the first click."""
         self._main_task: asyncio.Task[None] | None = None
-        self.background: set[asyncio.Task[Any]] = set()
+        # A dict used as a set of the run_async tasks: an empty one is a quarter of an empty set.
+        self.background: dict[asyncio.Task[Any], None] = {}
 
     def start(self) -> None:
         self._main_task = spawn(self._run_main(), name=f"webio-main-{self.short_id}", context=self.context.copy())
@@ -104,7 +105,7 @@ class CoroutineSession(Session):
     def run_background(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` in this session until it ends or the session closes (``run_async``)."""
         task = spawn(self._background(coro), name=f"webio-task-{self.short_id}", context=self.context.copy())
-        self.background.add(task)
+        self.background[task] = None
         self.hold_open()
         task.add_done_callback(self._background_done)
         return task
@@ -118,7 +119,7 @@ class CoroutineSession(Session):
             self.log_app_error("a run_async task")
 
     def _background_done(self, task: asyncio.Task[Any]) -> None:
-        self.background.discard(task)
+        self.background.pop(task, None)
         self.release()
 
     def _stop_user_code(self) -> None:
