@@ -42,42 +42,36 @@ def run(coro):
     return asyncio.run(coro)
 
 
-def test_a_socket_that_answers_stays_and_one_that_does_not_is_closed():
+def watch(keepalive: Keepalive, sockets: list[FakeSocket], seconds: float) -> None:
+    """Add ``sockets`` to ``keepalive`` on a fresh event loop and let it run ``seconds``."""
     async def main():
-        keepalive = Keepalive(INTERVAL)
-        live, dead = FakeSocket(keepalive, answers=True), FakeSocket(keepalive, answers=False)
-        keepalive.add(live)
-        keepalive.add(dead)
-        await asyncio.sleep(INTERVAL * 6)
-        return keepalive, live, dead
+        for fake in sockets:
+            keepalive.add(fake)
+        await asyncio.sleep(seconds)
 
-    keepalive, live, dead = run(main())
+    run(main())
+
+
+def test_a_socket_that_answers_stays_and_one_that_does_not_is_closed():
+    keepalive = Keepalive(INTERVAL)
+    live, dead = FakeSocket(keepalive, answers=True), FakeSocket(keepalive, answers=False)
+    watch(keepalive, [live, dead], INTERVAL * 6)
     assert dead.closed and dead.pings == 1, "closed at the round after its unanswered ping"
     assert not live.closed and live.pings >= 4
     assert len(keepalive) == 1
 
 
 def test_a_shorter_timeout_closes_before_the_next_ping():
-    async def main():
-        keepalive = Keepalive(INTERVAL * 4, timeout=INTERVAL)
-        dead = FakeSocket(keepalive, answers=False)
-        keepalive.add(dead)
-        await asyncio.sleep(INTERVAL * 4 + INTERVAL * 2)
-        return dead
-
-    dead = run(main())
+    keepalive = Keepalive(INTERVAL * 4, timeout=INTERVAL)
+    dead = FakeSocket(keepalive, answers=False)
+    watch(keepalive, [dead], INTERVAL * 4 + INTERVAL * 2)
     assert dead.closed and dead.pings == 1
 
 
 def test_timeout_zero_pings_but_never_closes():
-    async def main():
-        keepalive = Keepalive(INTERVAL, timeout=0)
-        silent = FakeSocket(keepalive, answers=False)
-        keepalive.add(silent)
-        await asyncio.sleep(INTERVAL * 5)
-        return silent
-
-    silent = run(main())
+    keepalive = Keepalive(INTERVAL, timeout=0)
+    silent = FakeSocket(keepalive, answers=False)
+    watch(keepalive, [silent], INTERVAL * 5)
     assert not silent.closed and silent.pings >= 3
 
 
@@ -102,15 +96,9 @@ def test_a_socket_whose_ping_fails_does_not_stop_the_others():
         def send_ping(self) -> None:
             raise OSError("the socket broke")
 
-    async def main():
-        keepalive = Keepalive(INTERVAL)
-        broken, live = Broken(keepalive, answers=False), FakeSocket(keepalive, answers=True)
-        keepalive.add(broken)
-        keepalive.add(live)
-        await asyncio.sleep(INTERVAL * 5)
-        return broken, live
-
-    broken, live = run(main())
+    keepalive = Keepalive(INTERVAL)
+    broken, live = Broken(keepalive, answers=False), FakeSocket(keepalive, answers=True)
+    watch(keepalive, [broken, live], INTERVAL * 5)
     assert broken.closed, "a socket that cannot be pinged does not answer either"
     assert not live.closed and live.pings >= 3
 
