@@ -137,7 +137,7 @@ def register_thread(thread: Any) -> None:
     """
     session = get_current_session()
     run = thread.run
-    context = session.context.copy()
+    context = session.new_context()
     session.hold_open()
 
     def run_in_session() -> None:

@@ -69,7 +69,7 @@ class Session:
     # 1.5 KiB); ``__dict__`` stays for attributes that other modules attach later.
     __slots__ = (
         "app", "app_name", "loop", "info", "reconnect_timeout", "id", "reconnect_token", "local", "outbox",
-        "page", "closed", "close_reason", "context", "_on_close", "_on_detach", "_lock", "_drained",
+        "page", "closed", "close_reason", "_base_context", "_on_close", "_on_detach", "_lock", "_drained",
         "_callback_ids", "_channels", "_deferred", "_connection", "_writing", "_flush_scheduled",
         "_close_when_flushed", "_expiry", "_main_done", "_holders", "_loop_thread", "__dict__", "__weakref__",
     )
@@ -118,8 +118,9 @@ class Session:
         self._main_done = False
         self._holders = 0
         self._loop_thread = self._thread_of(loop)
-        self.context = contextvars.copy_context()
-        self.context.run(current_session.set, self)
+        self._base_context = contextvars.copy_context()
+        """The context the session was made in, without the session in it: a session
+        that held a context holding itself would be freed only by the cycle collector."""
 
     @staticmethod
     def _thread_of(loop: asyncio.AbstractEventLoop) -> int | None:
@@ -185,9 +186,16 @@ class Session:
             raise SessionClosedException(reason or "the session is closed")
         return event
 
+    def new_context(self) -> contextvars.Context:
+        """A new context for code of this session: the one it was made in, with
+        :data:`~webio.session.context.current_session` set to it."""
+        context = self._base_context.copy()
+        context.run(current_session.set, self)
+        return context
+
     def context_run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run ``fn`` in a copy of this session's context (so it finds the session)."""
-        return self.context.copy().run(fn, *args, **kwargs)
+        """Run ``fn`` in a new context of this session (so it finds the session)."""
+        return self.new_context().run(fn, *args, **kwargs)
 
     def call_on_loop(self, fn: Callable[..., Any], *args: Any) -> None:
         """Run ``fn(*args)`` on the event loop thread soon. Safe from any thread.

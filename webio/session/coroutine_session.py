@@ -26,7 +26,7 @@ class CoroutineSession(Session):
     Callbacks of one session run one after another (in the order of the clicks).
     """
 
-    __slots__ = ("_callback_lock", "_main_task", "background")
+    __slots__ = ("_callback_lock", "background")
 
     kind = "coroutine"
 
@@ -34,12 +34,13 @@ class CoroutineSession(Session):
         super().__init__(app, **kwargs)
         self._callback_lock: asyncio.Lock | None = None
         """Keeps callbacks in click order; made at the first click."""
-        self._main_task: asyncio.Task[None] | None = None
         # A dict used as a set of the run_async tasks: an empty one is a quarter of an empty set.
         self.background: dict[asyncio.Task[Any], None] = {}
 
     def start(self) -> None:
-        self._main_task = spawn(self._run_main(), name=f"webio-main-{self.short_id}", context=self.context.copy())
+        # spawn keeps the task until it ends; the session does not hold it, since the
+        # task's context holds the session and the two would make a cycle.
+        spawn(self._run_main(), name=f"webio-main-{self.short_id}", context=self.new_context())
 
     async def _run_main(self) -> None:
         try:
@@ -94,7 +95,7 @@ class CoroutineSession(Session):
         return EventChannel()
 
     def _run_callback(self, callback: Callable[[Any], Any], data: Any) -> None:
-        spawn(self._serialized(callback, data), name=f"webio-callback-{self.short_id}", context=self.context.copy())
+        spawn(self._serialized(callback, data), name=f"webio-callback-{self.short_id}", context=self.new_context())
 
     async def _serialized(self, callback: Callable[[Any], Any], data: Any) -> None:
         if self._callback_lock is None:
@@ -104,7 +105,7 @@ class CoroutineSession(Session):
 
     def run_background(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` in this session until it ends or the session closes (``run_async``)."""
-        task = spawn(self._background(coro), name=f"webio-task-{self.short_id}", context=self.context.copy())
+        task = spawn(self._background(coro), name=f"webio-task-{self.short_id}", context=self.new_context())
         self.background[task] = None
         self.hold_open()
         task.add_done_callback(self._background_done)
@@ -129,7 +130,7 @@ class CoroutineSession(Session):
             task.cancel()
 
     def _run_deferred(self, functions: list[Callable[[], Any]]) -> None:
-        spawn(self._call_each(functions), name=f"webio-deferred-{self.short_id}", context=self.context.copy())
+        spawn(self._call_each(functions), name=f"webio-deferred-{self.short_id}", context=self.new_context())
 
     async def _call_each(self, functions: list[Callable[[], Any]]) -> None:
         for fn in functions:

@@ -65,7 +65,7 @@ class _MainThread(threading.Thread):
         session, self._session = self._session, None  # no thread ↔ session cycle after main
         if session is None:
             raise RuntimeError(f"{self.name} has run its session's main already")
-        for variable, value in session.context.items():
+        for variable, value in session.new_context().items():
             variable.set(value)
         session._run_main()
 

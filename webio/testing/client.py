@@ -139,6 +139,8 @@ class TestClient(InputActions):
         self.hub = self._runner.call(lambda: SessionHub(app, options, backend=backend_name))
         self.page = ClientPage(self._send_event, js)
         self._connection: Any = None
+        self._memory_session: Session | None = None
+        """The session of the memory transport, kept after it ends so that tests can look at it."""
         self._server: Any = None
         self._owner: TestClient | None = None
         self.port: int | None = None
@@ -177,6 +179,7 @@ class TestClient(InputActions):
         self._connection = client
         facts = self.hub.facts(self.headers, peer_ip="127.0.0.1", host=self.headers["Host"], scheme="http")
         client.open(query, self.hub.session_info(self.headers, facts, protocol="memory", request=None))
+        self._memory_session = client.session or self._memory_session
 
     async def _start_server(self) -> None:
         from webio.testing.servers import start
@@ -273,7 +276,7 @@ class TestClient(InputActions):
         """The server-side session of this client."""
         def find() -> Session | None:
             if self.transport == "memory":
-                return self._connection.session
+                return self._memory_session
             if self.page.session_id is not None:
                 return self.hub.sessions.get(self.page.session_id)
             if len(self.hub.sessions) > 1:
@@ -299,6 +302,7 @@ class TestClient(InputActions):
         visitor._runner, visitor.hub, visitor._server, visitor.port = self._runner, self.hub, self._server, self.port
         visitor.page = ClientPage(visitor._send_event, self._js)
         visitor._connection = None
+        visitor._memory_session = None
         visitor._owner = self
         visitor.connect()
         return visitor

@@ -118,10 +118,12 @@ class WebSocketClient:
         deliver(session, [event])
 
     def on_close(self) -> None:
-        """The socket has closed (either side)."""
+        """The socket has closed (either side); the client lets go of its session, so
+        that a server holding on to its closed connections keeps no session alive."""
         self._closed = True
-        if self.session is not None:
-            self.session.detach(self)
+        session, self.session = self.session, None
+        if session is not None:
+            session.detach(self)
 
     def write(self, frame: str) -> Awaitable[None] | None:
         return self.port.send_text(frame)

@@ -1,0 +1,81 @@
+"""A session whose visitor has left is freed at once, not by the cycle collector.
+
+Python frees an object the moment nothing refers to it, unless it sits in a
+reference cycle: then it waits for the cycle collector's full pass, which runs
+rarely and, over a large heap, stops the whole server while it looks. After a
+thousand visitors leave, their sessions must not pile up waiting for it. Each test
+here runs with the collector off and expects the closed session to be gone.
+"""
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+
+import pytest
+
+from webio.input import input
+from webio.output import put_buttons, put_text
+from webio.testing import TestClient
+
+FREED_WITHIN = 5.0
+
+
+def waits_in_input():
+    input("name")
+
+
+async def waits_in_input_async():
+    await input("name")
+
+
+def clicked_then_waits():
+    put_buttons(["go"], onclick=lambda value: put_text(f"clicked {value}"))
+    input("name")
+
+
+async def clicked_then_waits_async():
+    put_buttons(["go"], onclick=lambda value: put_text(f"clicked {value}"))
+    await input("name")
+
+
+def freed_after_leaving(client: TestClient, act=None) -> bool:
+    """Whether the client's session is freed once the visitor drops the connection."""
+    client.wait_for_form()
+    if act is not None:
+        act(client)
+    session = weakref.ref(client.session)
+    client.drop()
+    deadline = time.monotonic() + FREED_WITHIN
+    while time.monotonic() < deadline and session() is not None:
+        time.sleep(0.02)
+    return session() is None
+
+
+def click_go(client: TestClient) -> None:
+    client.click("go")
+    client.wait_for_text("clicked go")
+
+
+@pytest.fixture
+def collector_off():
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@pytest.mark.usefixtures("collector_off")
+@pytest.mark.parametrize("backend", ["tornado", "aiohttp"])
+@pytest.mark.parametrize(("app", "act"), [
+    (waits_in_input, None),
+    (waits_in_input_async, None),
+    (clicked_then_waits, click_go),
+    (clicked_then_waits_async, click_go),
+], ids=["thread", "coroutine", "thread-after-click", "coroutine-after-click"])
+def test_a_closed_session_is_freed_without_the_cycle_collector(backend, app, act):
+    with TestClient(app, transport="websocket", backend=backend) as client:
+        assert freed_after_leaving(client, act), "the session is still alive: it sits in a reference cycle"
+
