@@ -174,8 +174,9 @@ class WebIOHandler(WebIOHttpHandler, tornado.websocket.WebSocketHandler):
     def on_close(self) -> None:
         if self._keepalive is not None:
             self._keepalive.discard(self)
-        if self._client is not None:
-            self._client.on_close()
+        client, self._client = self._client, None  # it points back here: a cycle would keep both
+        if client is not None:
+            client.on_close()
 
     def send_ping(self) -> None:
         if self.ws_connection is not None and not self.ws_connection.is_closing():
