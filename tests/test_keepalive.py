@@ -5,6 +5,7 @@ import asyncio
 import base64
 import os
 import socket
+import time
 
 import pytest
 import tornado.web
@@ -13,7 +14,7 @@ from tornado.websocket import websocket_connect
 from webio.input import input
 from webio.platform import tornado as tornado_backend
 from webio.platform.adaptor.hub import serving_hub
-from webio.platform.adaptor.keepalive import Keepalive
+from webio.platform.adaptor.keepalive import SLICES, Keepalive
 from webio.platform.adaptor.serving import bind_socket
 
 INTERVAL = 0.05
@@ -101,6 +102,27 @@ def test_a_socket_whose_ping_fails_does_not_stop_the_others():
     watch(keepalive, [broken, live], INTERVAL * 5)
     assert broken.closed, "a socket that cannot be pinged does not answer either"
     assert not live.closed and live.pings >= 3
+
+
+def test_a_round_is_spread_over_the_interval_so_many_sockets_cost_no_long_pause():
+    pinged_at: list[float] = []
+
+    class Timed(FakeSocket):
+        def send_ping(self) -> None:
+            pinged_at.append(time.perf_counter())
+            super().send_ping()
+
+    interval = 0.4
+    keepalive = Keepalive(interval)
+    sockets = [Timed(keepalive, answers=True) for _ in range(200)]
+    watch(keepalive, sockets, interval * (1 + 0.5 / SLICES))
+    assert [fake.pings for fake in sockets] == [1] * 200, "each socket pinged once in the first interval"
+    ticks = [[pinged_at[0]]]
+    for moment in pinged_at[1:]:
+        if moment - ticks[-1][-1] > interval / SLICES / 4:
+            ticks.append([])
+        ticks[-1].append(moment)
+    assert max(len(tick) for tick in ticks) <= 200 // SLICES, [len(tick) for tick in ticks]
 
 
 def test_the_interval_must_be_positive():
