@@ -25,6 +25,7 @@ from webio.testing import TestClient
 
 COUNT = 20_000
 CLOSE = 0x8
+PING = 0x9
 
 
 def burst_then_end():
@@ -62,14 +63,17 @@ class RawWebSocket:
         return data
 
     def receive(self) -> tuple[int, bytes]:
-        """The next frame's opcode and payload."""
-        first, second = self._exactly(2)
-        length = second & 0x7F
-        if length == 126:
-            length = struct.unpack(">H", self._exactly(2))[0]
-        elif length == 127:
-            length = struct.unpack(">Q", self._exactly(8))[0]
-        return first & 0x0F, self._exactly(length)
+        """The next frame's opcode and payload, past the server's keepalive pings."""
+        while True:
+            first, second = self._exactly(2)
+            length = second & 0x7F
+            if length == 126:
+                length = struct.unpack(">H", self._exactly(2))[0]
+            elif length == 127:
+                length = struct.unpack(">Q", self._exactly(8))[0]
+            payload = self._exactly(length)
+            if first & 0x0F != PING:
+                return first & 0x0F, payload
 
     def send_text(self, text: str) -> None:
         data, mask = text.encode(), os.urandom(4)

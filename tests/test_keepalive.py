@@ -195,40 +195,78 @@ def test_the_session_of_a_visitor_who_stopped_answering_pings_closes(backend):
     run(main())
 
 
-def test_aiohttp_websockets_get_a_heartbeat_unless_told_otherwise(monkeypatch):
+def _frames_until(sock: socket.socket, opcode: int) -> bool:
+    """Read frames (unmasked, as a server sends) until one with ``opcode``; False if the socket closed."""
+    def exactly(count: int) -> bytes:
+        data = b""
+        while len(data) < count:
+            chunk = sock.recv(count - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    try:
+        while True:
+            first, second = exactly(2)
+            length = second & 0x7F
+            if length == 126:
+                length = int.from_bytes(exactly(2), "big")
+            elif length == 127:
+                length = int.from_bytes(exactly(8), "big")
+            exactly(length)
+            if first & 0x0F == opcode:
+                return True
+    except (EOFError, ConnectionResetError):
+        return False
+
+
+PING, PONG = 0x9, 0xA
+
+
+@pytest.mark.parametrize("websocket_settings", [None, {"heartbeat": None}], ids=["default", "heartbeat-off"])
+def test_aiohttp_pings_by_default_and_not_with_the_heartbeat_off(monkeypatch, websocket_settings):
     from aiohttp import web
 
     from webio.platform import aiohttp as aiohttp_backend
     from webio.platform.adaptor.http import ALL_TRANSPORTS, HttpEndpoint
 
-    made = []
+    monkeypatch.setattr(aiohttp_backend, "WEBSOCKET_HEARTBEAT", 0.2)
 
-    class Recording(web.WebSocketResponse):
-        def __init__(self, **settings):
-            made.append(settings)
-            super().__init__(**settings)
-
-    monkeypatch.setattr(aiohttp_backend.web, "WebSocketResponse", Recording)
-
-    async def main(websocket_settings):
+    async def main():
         hub = serving_hub(lambda: input("Name"), backend="aiohttp", reconnect_timeout=0)
         app = web.Application()
         app.router.add_route("*", "/", aiohttp_backend.handler_for(HttpEndpoint(hub, ALL_TRANSPORTS),
                                                                    websocket_settings))
         sock = bind_socket("127.0.0.1", 0)
         stop = await aiohttp_backend.listen(app, sock)
+        loop = asyncio.get_running_loop()
         try:
-            browser = await websocket_connect(f"ws://127.0.0.1:{sock.getsockname()[1]}/?app=index&session=NEW")
-            await browser.read_message()
-            browser.close()
-            for _ in range(500):  # at most 5 s for the session to end
-                if not hub.sessions:
-                    break
-                await asyncio.sleep(0.01)
+            silent = await loop.run_in_executor(None, _raw_websocket, sock.getsockname()[1])
+            silent.settimeout(0.6)
+            pinged = await loop.run_in_executor(None, _frames_until, silent, PING)
+        except TimeoutError:
+            pinged = False
+        finally:
+            await stop()
+            hub.close_all()
+        silent.close()
+        return pinged
+
+    assert run(main()) is (websocket_settings is None)
+
+
+def test_aiohttp_answers_a_visitors_ping():
+    async def main():
+        hub, port, stop = await _serve_aiohttp(20.0)
+        loop = asyncio.get_running_loop()
+        try:
+            raw = await loop.run_in_executor(None, _raw_websocket, port)
+            raw.settimeout(5)
+            raw.sendall(bytes([0x80 | PING, 0x80]) + os.urandom(4))  # a masked ping, no payload
+            return await loop.run_in_executor(None, _frames_until, raw, PONG)
         finally:
             await stop()
             hub.close_all()
 
-    run(main(None))
-    run(main({"heartbeat": None}))
-    assert [settings["heartbeat"] for settings in made] == [aiohttp_backend.WEBSOCKET_HEARTBEAT, None]
+    assert run(main()), "no pong came back"

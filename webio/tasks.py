@@ -96,6 +96,16 @@ def _delegate(coro: Coroutine[Any, Any, T], yielded: Any) -> Generator[Any, Any,
                 return stop.value  # type: ignore[no-any-return]
 
 
+def retrieve_outcome(future: asyncio.Future[Any]) -> None:
+    """Take a finished write's exception, if any, so that asyncio does not log it.
+
+    For the done callback of a socket write nobody awaits: a socket that failed is
+    noticed by its own close, not by the write.
+    """
+    if not future.cancelled():
+        future.exception()
+
+
 def running_tasks() -> frozenset[asyncio.Task[Any]]:
     """The tasks started by :func:`spawn` that have not finished (for leak checks)."""
     return frozenset(_running)

@@ -24,11 +24,12 @@ from aiohttp import WSMsgType, web
 from webio.platform.adaptor import event_loop
 from webio.platform.adaptor.http import ALL_TRANSPORTS, HttpEndpoint, HttpRequest
 from webio.platform.adaptor.hub import SessionHub, serving_hub
+from webio.platform.adaptor.keepalive import Keepalive
 from webio.platform.adaptor.responses import Response
 from webio.platform.adaptor.serving import Shutdown, run_server
 from webio.platform.adaptor.sse import EventStream
 from webio.platform.adaptor.ws import WebSocketClient
-from webio.tasks import spawn, start_now
+from webio.tasks import retrieve_outcome, spawn, start_now
 
 __all__ = ["start_server", "static_routes", "webio_handler"]
 
@@ -42,9 +43,12 @@ def _nodelay(request: web.Request) -> None:
 
 
 WEBSOCKET_HEARTBEAT = 20.0
-"""Seconds between pings of each WebSocket (aiohttp's ``heartbeat``); a socket whose
-pong does not come within half of it is closed, so a visitor whose network vanished
-is noticed. ``websocket_settings={"heartbeat": None}`` turns it off."""
+"""Seconds between pings of each WebSocket; a socket whose pong does not come within
+half of it is closed, so a visitor whose network vanished is noticed.
+``websocket_settings={"heartbeat": None}`` turns it off. The pings come from one
+:class:`~webio.platform.adaptor.keepalive.Keepalive` per handler rather than from
+aiohttp's heartbeat, which keeps a timer per connection and, once the connection is
+lost, leaves the connection's objects in a reference cycle."""
 
 CLIENT_CLOSE_GRACE = 5.0
 """Seconds the server waits for a client to close the socket after ``close_session``."""
@@ -53,9 +57,22 @@ CLIENT_CLOSE_GRACE = 5.0
 class _WebSocketPort:
     """An aiohttp WebSocket as the port of a :class:`WebSocketClient`."""
 
-    def __init__(self, ws: web.WebSocketResponse) -> None:
+    def __init__(self, ws: web.WebSocketResponse, request: web.Request) -> None:
         self.ws = ws
+        self.request = request
         self.client_gone = asyncio.Event()
+
+    def send_ping(self) -> None:
+        if not self.ws.closed:
+            sending = start_now(self.ws.ping())
+            if sending is not None:
+                sending.add_done_callback(retrieve_outcome)
+
+    def abort_socket(self) -> None:
+        # close() would wait for the close frame of a peer that is gone.
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()
 
     def send_text(self, text: str) -> Awaitable[None] | None:
         return start_now(self.ws.send_str(text))
@@ -74,21 +91,31 @@ class _WebSocketPort:
             await self.ws.close()
 
 
-async def _websocket(request: web.Request, hub: SessionHub, settings: Mapping[str, Any]) -> web.StreamResponse:
+async def _websocket(request: web.Request, hub: SessionHub, settings: Mapping[str, Any],
+                     keepalive: Keepalive | None) -> web.StreamResponse:
     facts = hub.facts(request.headers, peer_ip=request.remote or "", host=request.host, scheme=request.scheme)
     if not hub.origin_allowed(facts):
         return web.Response(status=403, text="WebSocket connections from this origin are not allowed")
     ws = web.WebSocketResponse(**settings)
     await ws.prepare(request)
     _nodelay(request)
-    port = _WebSocketPort(ws)
+    port = _WebSocketPort(ws, request)
     client = WebSocketClient(hub, port)
     client.open(request.query, hub.session_info(request.headers, facts, protocol="websocket", request=request))
+    if keepalive is not None:
+        keepalive.add(port)
     try:
         async for message in ws:
-            if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+            kind = message.type
+            if kind is WSMsgType.TEXT or kind is WSMsgType.BINARY:
                 client.on_message(message.data)
+            elif kind is WSMsgType.PING:  # only with autoping off: answer as aiohttp would
+                await ws.pong(message.data)
+            elif kind is WSMsgType.PONG and keepalive is not None:
+                keepalive.answered(port)
     finally:
+        if keepalive is not None:
+            keepalive.discard(port)
         port.client_gone.set()
         client.on_close()
     return ws
@@ -124,12 +151,16 @@ async def _event_stream(request: web.Request, stream: EventStream) -> web.Stream
 def handler_for(endpoint: HttpEndpoint, websocket_settings: Mapping[str, Any] | None = None) -> Handler:
     """The aiohttp request handler of ``endpoint`` (WebSocket and HTTP)."""
     hub = endpoint.hub
-    settings = {"max_msg_size": hub.options.max_payload_bytes, "compress": False, "heartbeat": WEBSOCKET_HEARTBEAT,
-                **(websocket_settings or {})}
+    settings = {"max_msg_size": hub.options.max_payload_bytes, "compress": False, **(websocket_settings or {})}
+    heartbeat = settings.pop("heartbeat", WEBSOCKET_HEARTBEAT)
+    keepalive = None
+    if heartbeat:
+        keepalive = Keepalive(heartbeat, timeout=heartbeat / 2)
+        settings["autoping"] = False  # the loop below answers pings and hears the pongs
 
     async def webio_request_handler(request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
-            return await _websocket(request, hub, settings)
+            return await _websocket(request, hub, settings, keepalive)
         body, oversized = await _read_body(request, endpoint.max_body)
         result = await endpoint.handle(HttpRequest(
             method=request.method, query=request.query, headers=request.headers, peer_ip=request.remote or "",
@@ -160,8 +191,9 @@ def webio_handler(
     ``?app=name`` picks one. Route every method to it (``add_route("*", path, handler)``)
     so that visitors whose network blocks WebSockets get the HTTP transports.
 
-    :param websocket_settings: keyword arguments of ``aiohttp.web.WebSocketResponse``;
-        ``heartbeat`` is :data:`WEBSOCKET_HEARTBEAT` (20 s) unless given
+    :param websocket_settings: keyword arguments of ``aiohttp.web.WebSocketResponse``,
+        except ``heartbeat``: seconds between webio's pings of each socket,
+        :data:`WEBSOCKET_HEARTBEAT` (20 s) unless given, ``None`` for none
     :param session_expire_seconds: how long an HTTP session waits for a client that
         stopped sending requests (default: ``reconnect_timeout``, else 60 s)
 

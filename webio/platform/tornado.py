@@ -27,6 +27,7 @@ from webio.platform.adaptor.responses import Response
 from webio.platform.adaptor.serving import Shutdown, run_server
 from webio.platform.adaptor.sse import EventStream
 from webio.platform.adaptor.ws import WebSocketClient
+from webio.tasks import retrieve_outcome
 
 __all__ = ["start_server", "webio_handler"]
 
@@ -188,7 +189,7 @@ class WebIOHandler(WebIOHttpHandler, tornado.websocket.WebSocketHandler):
         if stream is not None and not stream.writing():
             # The socket took the whole frame. write_message still returns a task that
             # finishes a loop turn later; waiting for it would cost that turn per frame.
-            written.add_done_callback(_retrieve_outcome)
+            written.add_done_callback(retrieve_outcome)
             return None
         return written
 
@@ -207,12 +208,6 @@ class WebIOHandler(WebIOHttpHandler, tornado.websocket.WebSocketHandler):
 _keepalives: weakref.WeakKeyDictionary[tornado.web.Application, Keepalive] = weakref.WeakKeyDictionary()
 """The keepalive of each application that serves webio's WebSockets with pings on."""
 
-
-def _retrieve_outcome(future: asyncio.Future[None]) -> None:
-    """Take a finished write's exception, if any, so that asyncio does not log it: a
-    closed socket reaches the session through ``on_close``."""
-    if not future.cancelled():
-        future.exception()
 
 
 def handler_class(hub: SessionHub) -> type[WebIOHandler]:
