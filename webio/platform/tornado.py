@@ -209,7 +209,6 @@ _keepalives: weakref.WeakKeyDictionary[tornado.web.Application, Keepalive] = wea
 """The keepalive of each application that serves webio's WebSockets with pings on."""
 
 
-
 def handler_class(hub: SessionHub) -> type[WebIOHandler]:
     """A handler class serving ``hub`` over WebSocket and HTTP."""
     return type("WebIOHandler", (WebIOHandler,), {"webio_endpoint": HttpEndpoint(hub, ALL_TRANSPORTS)})
