@@ -121,3 +121,30 @@ def test_the_end_of_a_burst_reaches_a_slow_reader(backend):
     texts = [c["spec"]["content"] for c in commands if c["command"] == "output" and c["spec"]["type"] == "text"]
     assert (len(texts), texts[-1]) == (COUNT, f"line {COUNT - 1}")
     assert commands[-1]["command"] == "close_session"
+
+
+def test_aiohttp_closes_the_socket_of_a_client_that_does_not_close(monkeypatch):
+    """After close_session the server waits for the client to close, but not forever."""
+    import webio.platform.aiohttp as aiohttp_platform
+
+    monkeypatch.setattr(aiohttp_platform, "CLIENT_CLOSE_GRACE", 0.3)
+    with TestClient({"index": idle, "short": idle_then_end}, backend="aiohttp", transport="websocket") as client:
+        ws = RawWebSocket(client.port, "/?app=short&session=NEW")
+        try:
+            seen: list[str] = []
+            started = time.monotonic()
+            while True:
+                opcode, payload = ws.receive()
+                if opcode == CLOSE:
+                    break
+                decoded = json.loads(payload)
+                seen.extend(c["command"] for c in (decoded if isinstance(decoded, list) else [decoded]))
+            waited = time.monotonic() - started
+        finally:
+            ws.close()
+    assert seen[-1] == "close_session"
+    assert waited < 5, f"the server took {waited:.1f} s to close the socket"
+
+
+def idle_then_end():
+    put_text("bye")
