@@ -4,11 +4,13 @@ Python frees an object the moment nothing refers to it, unless it sits in a
 reference cycle: then it waits for the cycle collector's full pass, which runs
 rarely and, over a large heap, stops the whole server while it looks. After a
 thousand visitors leave, their sessions must not pile up waiting for it. Each test
-here runs with the collector off and expects the closed session to be gone.
+here runs with the collector off and expects the closed session to be gone. The
+last one checks that an open Tornado connection stays as small as Tornado makes it.
 """
 from __future__ import annotations
 
 import gc
+import sys
 import time
 import weakref
 
@@ -82,3 +84,17 @@ def test_a_closed_session_is_freed_without_the_cycle_collector(backend, app, act
     with TestClient(app, transport="websocket", backend=backend) as client:
         assert still_alive_after_leaving(client, act) == [], "left in a reference cycle"
 
+
+
+def test_a_tornado_connection_keeps_its_attributes_in_a_shared_key_dict():
+    """An open WebSocket costs what Tornado's handler costs, not 1.3 KiB more.
+
+    CPython lets instances of one class share their dict's keys up to 30 attributes;
+    past that, each instance has a dict of its own. Tornado's handler holds 27 once
+    the socket is open, so webio keeps what it adds in slots.
+    """
+    with TestClient(waits_in_input, transport="websocket", backend="tornado") as client:
+        client.wait_for_form()
+        handler = client.session._connection.port
+        assert len(vars(handler)) <= 28, sorted(vars(handler))
+        assert sys.getsizeof(vars(handler)) < 600
