@@ -57,6 +57,8 @@ CLIENT_CLOSE_GRACE = 5.0
 class _WebSocketPort:
     """An aiohttp WebSocket as the port of a :class:`WebSocketClient`."""
 
+    __slots__ = ("ws", "request", "_client_gone", "_gone_waiter", "__weakref__")
+
     def __init__(self, ws: web.WebSocketResponse, request: web.Request) -> None:
         self.ws = ws
         self.request = request

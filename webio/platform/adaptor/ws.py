@@ -69,6 +69,8 @@ class WebSocketClient:
     exchange (see :mod:`webio.platform.adaptor.http`): whatever moves text frames.
     """
 
+    __slots__ = ("hub", "port", "session", "_closed", "__weakref__")
+
     def __init__(self, hub: SessionHub, port: SocketPort) -> None:
         self.hub = hub
         self.port = port
