@@ -1,0 +1,115 @@
+"""Callbacks of one session run one at a time, in click order, whatever they are.
+
+A thread session runs every callback on the worker pool; a coroutine session runs
+``async def`` callbacks on the loop and plain ones on the pool. In both, a second
+click waits until the first click's callback has finished, so a slow callback is
+never overtaken by a fast one, and two callbacks never change the page at once.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from webio.output import put_buttons, put_text
+from webio.testing import TestClient
+
+SLOW = 0.3
+
+
+def slow_sync():
+    put_text("slow started")
+    time.sleep(SLOW)
+    put_text("slow done")
+
+
+async def slow_async():
+    put_text("slow started")
+    await asyncio.sleep(SLOW)
+    put_text("slow done")
+
+
+def fast_sync():
+    put_text("fast done")
+
+
+async def fast_async():
+    put_text("fast done")
+
+
+def where_sync():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        put_text("ran off the loop")
+    else:
+        put_text("ran on the loop")
+
+
+def thread_app(slow, fast):
+    def main():
+        put_buttons(["slow", "fast"], onclick=[slow, fast])
+    return main
+
+
+def coroutine_app(slow, fast):
+    async def main():
+        put_buttons(["slow", "fast"], onclick=[slow, fast])
+    return main
+
+
+CASES = [
+    ("thread", thread_app(slow_sync, fast_sync)),
+    ("coroutine, sync then sync", coroutine_app(slow_sync, fast_sync)),
+    ("coroutine, sync then async", coroutine_app(slow_sync, fast_async)),
+    ("coroutine, async then sync", coroutine_app(slow_async, fast_sync)),
+    ("coroutine, async then async", coroutine_app(slow_async, fast_async)),
+]
+
+
+@pytest.mark.parametrize("app", [app for _, app in CASES], ids=[name for name, _ in CASES])
+def test_a_fast_callback_waits_for_the_slow_one_clicked_before_it(app):
+    with TestClient(app) as client:
+        client.click("slow")
+        client.wait_for_text("slow started")
+        client.click("fast")
+        client.wait_for_text("fast done", timeout=SLOW * 20)
+        assert client.texts[1:] == ["slow started", "slow done", "fast done"]  # after the buttons
+
+
+@pytest.mark.parametrize("app", [thread_app(slow_sync, where_sync), coroutine_app(slow_sync, where_sync)],
+                         ids=["thread", "coroutine"])
+def test_a_plain_callback_runs_off_the_event_loop(app):
+    with TestClient(app) as client:
+        client.click("fast")
+        client.wait_for_text("ran off the loop")
+
+
+def _shows(number):
+    def show():
+        put_text(f"click {number}")
+    return show
+
+
+def _shows_async(number):
+    async def show():
+        put_text(f"click {number}")
+    return show
+
+
+async def six_sync_buttons():
+    put_buttons([str(n) for n in range(6)], onclick=lambda value: put_text(f"click {value}"))
+
+
+async def six_mixed_buttons():
+    put_buttons([str(n) for n in range(6)], onclick=[(_shows_async if n % 2 else _shows)(n) for n in range(6)])
+
+
+@pytest.mark.parametrize("app", [six_sync_buttons, six_mixed_buttons], ids=["sync", "sync-and-async"])
+def test_quick_clicks_of_a_coroutine_session_run_in_click_order(app):
+    with TestClient(app) as client:
+        for n in range(6):
+            client.click(str(n))
+        client.wait_until(lambda: len(client.texts) == 7, what="six clicks")
+        assert client.texts[1:] == [f"click {n}" for n in range(6)]
