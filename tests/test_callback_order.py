@@ -18,27 +18,27 @@ from webio.testing import TestClient
 SLOW = 0.3
 
 
-def slow_sync():
+def slow_sync(_value):
     put_text("slow started")
     time.sleep(SLOW)
     put_text("slow done")
 
 
-async def slow_async():
+async def slow_async(_value):
     put_text("slow started")
     await asyncio.sleep(SLOW)
     put_text("slow done")
 
 
-def fast_sync():
+def fast_sync(_value):
     put_text("fast done")
 
 
-async def fast_async():
+async def fast_async(_value):
     put_text("fast done")
 
 
-def where_sync():
+def where_sync(_value):
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -49,13 +49,15 @@ def where_sync():
 
 def thread_app(slow, fast):
     def main():
-        put_buttons(["slow", "fast"], onclick=[slow, fast])
+        put_buttons(["slow"], onclick=slow)
+        put_buttons(["fast"], onclick=fast)
     return main
 
 
 def coroutine_app(slow, fast):
     async def main():
-        put_buttons(["slow", "fast"], onclick=[slow, fast])
+        put_buttons(["slow"], onclick=slow)
+        put_buttons(["fast"], onclick=fast)
     return main
 
 
@@ -65,6 +67,7 @@ CASES = [
     ("coroutine, sync then async", coroutine_app(slow_sync, fast_async)),
     ("coroutine, async then sync", coroutine_app(slow_async, fast_sync)),
     ("coroutine, async then async", coroutine_app(slow_async, fast_async)),
+    ("coroutine, a plain function returning a coroutine", coroutine_app(lambda value: slow_async(value), fast_sync)),
 ]
 
 
@@ -75,7 +78,7 @@ def test_a_fast_callback_waits_for_the_slow_one_clicked_before_it(app):
         client.wait_for_text("slow started")
         client.click("fast")
         client.wait_for_text("fast done", timeout=SLOW * 20)
-        assert client.texts[1:] == ["slow started", "slow done", "fast done"]  # after the buttons
+        assert client.texts[2:] == ["slow started", "slow done", "fast done"]  # after the buttons
 
 
 @pytest.mark.parametrize("app", [thread_app(slow_sync, where_sync), coroutine_app(slow_sync, where_sync)],
@@ -113,3 +116,25 @@ def test_quick_clicks_of_a_coroutine_session_run_in_click_order(app):
             client.click(str(n))
         client.wait_until(lambda: len(client.texts) == 7, what="six clicks")
         assert client.texts[1:] == [f"click {n}" for n in range(6)]
+
+
+def fails_sync(_value):
+    raise ValueError("broken callback")
+
+
+async def fails_async(_value):
+    raise ValueError("broken callback")
+
+
+async def takes_no_arguments_async():
+    put_text("never")
+
+
+@pytest.mark.parametrize("failing", [fails_sync, fails_async, takes_no_arguments_async],
+                         ids=["sync-raises", "async-raises", "async-called-with-an-argument-it-does-not-take"])
+def test_a_failing_callback_does_not_hold_up_the_next_click(failing):
+    with TestClient(coroutine_app(failing, fast_sync)) as client:
+        client.click("slow")
+        client.wait_for_notice("internal error")
+        client.click("fast")
+        client.wait_for_text("fast done")
