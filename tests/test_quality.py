@@ -14,7 +14,7 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_finds_nothing_in_the_package():
-    result = subprocess.run([sys.executable, "-m", "mypy", "webio"], cwd=ROOT, capture_output=True, text=True,
+def test_mypy_finds_nothing_in_the_package_and_the_benchmarks():
+    result = subprocess.run([sys.executable, "-m", "mypy", "webio", "benchmarks"], cwd=ROOT, capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -30,7 +30,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["BareApp", "Command", "INPUT_NAME", "buttons", "input_group", "serve_bare", "text"]
 
@@ -198,4 +198,5 @@ def serve_bare(app: BareApp, backend: str, port: int, mode: str) -> None:
     from webio.platform.adaptor import event_loop
     from webio.protocol import encode_frame
 
-    event_loop.run(runners[backend](app, port, encode_frame, mode == "thread"))
+    # The bare server's commands are plain dicts of the shape webio's Command types.
+    event_loop.run(runners[backend](app, port, cast(Encode, encode_frame), mode == "thread"))
