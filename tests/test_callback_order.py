@@ -4,15 +4,21 @@ A thread session runs every callback on the worker pool; a coroutine session run
 ``async def`` callbacks on the loop and plain ones on the pool. In both, a second
 click waits until the first click's callback has finished, so a slow callback is
 never overtaken by a fast one, and two callbacks never change the page at once.
+An ``async def`` runs on the loop wherever it is given (a button group, an output's
+onclick, a toast, an input's action), so a pool full of slow plain callbacks does
+not hold it up.
 """
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import pytest
 
-from webio.output import put_buttons, put_text
+from webio.input import input
+from webio.output import put_buttons, put_text, toast
+from webio.session import executor
 from webio.testing import TestClient
 
 SLOW = 0.3
@@ -138,3 +144,62 @@ def test_a_failing_callback_does_not_hold_up_the_next_click(failing):
         client.wait_for_notice("internal error")
         client.click("fast")
         client.wait_for_text("fast done")
+
+
+@pytest.fixture
+def busy_pool(monkeypatch):
+    """A worker pool of one thread, busy until the test ends: plain callbacks cannot run."""
+    pool = executor.WorkerPool(max_workers=1)
+    release = threading.Event()
+    pool.submit(release.wait)
+    monkeypatch.setattr(executor, "_pool", pool)
+    yield
+    release.set()
+
+
+async def async_clickables():
+    async def first():
+        put_text("first clicked")
+
+    async def second():
+        put_text("second clicked")
+
+    async def on_text():
+        put_text("text clicked")
+
+    async def on_toast():
+        put_text("toast clicked")
+
+    put_buttons(["first", "second"], onclick=[first, second])
+    put_text("click this text").onclick(on_text)
+    toast("click this toast", duration=0, onclick=on_toast)
+
+
+@pytest.mark.usefixtures("busy_pool")
+def test_async_callbacks_of_buttons_outputs_and_toasts_run_on_the_loop_while_the_pool_is_busy():
+    """An ``async def`` given to a button group, an output's onclick or a toast runs on
+    the loop, so slow plain callbacks filling the worker pool do not hold it up."""
+    with TestClient(async_clickables) as client:
+        client.click("second")
+        client.wait_for_text("second clicked", timeout=5)
+        client.click_output("click this text")
+        client.wait_for_text("text clicked", timeout=5)
+        client.click_toast("click this toast")
+        client.wait_for_text("toast clicked", timeout=5)
+
+
+@pytest.mark.usefixtures("busy_pool")
+def test_an_async_input_action_runs_on_the_loop_while_the_pool_is_busy():
+    async def fill(set_value):
+        set_value("filled in")
+
+    async def main():
+        put_text(f"got {await input('Name', action=('Fill', fill))}")
+
+    with TestClient(main) as client:
+        action = client.wait_for_form().spec["inputs"][0]["action"]
+        client.callback(action["callback_id"])
+        client.wait_until(lambda: client.wait_for_form().values.get("data") == "filled in", timeout=5,
+                          what="the action's value in the field")
+        client.submit()
+        client.wait_for_text("got filled in")

@@ -8,6 +8,7 @@ refuses text, a ``DATE`` field refuses anything but ``YYYY-MM-DD``, ``min``/``ma
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ from webio.input.common import check_callable, finish, item_spec, make_field
 from webio.input.form import Field, FieldError
 from webio.protocol import make_command
 from webio.session.base import Session
+from webio.session.kinds import ignoring_data
 
 __all__ = [
     "COLOR",
@@ -183,7 +185,7 @@ def _action_setup(label: str, callback: Callable[..., Any]) -> Callable[[Field, 
                 attributes = {"value": str(label), "readonly": True}
             session.send(make_command("update_input", {"target_name": item.name, "attributes": attributes}, task_id))
 
-        callback_id = session.register_callback(lambda _data: callback(set_value))
+        callback_id = session.register_callback(ignoring_data(functools.partial(callback, set_value)))
         item.spec["action"] = {"label": label, "callback_id": callback_id}
         return [callback_id]
 

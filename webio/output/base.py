@@ -17,6 +17,7 @@ from typing import Any
 from webio.protocol import make_command
 from webio.session.base import new_secret
 from webio.session.context import get_current_session
+from webio.session.kinds import ignoring_data
 
 __all__ = [
     "Output",
@@ -153,7 +154,7 @@ class Output:
     def onclick(self, callback: Callable[[], Any]) -> Output:
         """Call ``callback()`` when the visitor clicks this output."""
         session = get_current_session()
-        self.spec["click_callback_id"] = session.register_callback(lambda _value: callback())
+        self.spec["click_callback_id"] = session.register_callback(ignoring_data(callback))
         self._replace_on_page()
         return self
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from webio.output.base import Output, OutputPosition, show
 from webio.session.context import get_current_session
+from webio.session.kinds import is_async_callable
 
 __all__ = ["put_buttons", "put_button", "normalize_buttons"]
 
@@ -65,10 +66,7 @@ def put_buttons(
         for index, item in enumerate(items):
             item["value"] = index
 
-        def handler(index: Any) -> Any:
-            if not isinstance(index, int) or not 0 <= index < len(callbacks):
-                raise ValueError(f"no button number {index!r}")
-            return callbacks[index]()
+        handler = _by_index(callbacks)
 
     callback_id = get_current_session().register_callback(handler)
     spec = {"type": "buttons", "callback_id": callback_id, "buttons": items, "small": bool(small),
@@ -91,3 +89,23 @@ def put_button(
     button = {"label": label, "value": 0, "color": color or "primary", "disabled": disabled}
     return put_buttons([button], onclick=[onclick], small=small, link_style=link_style,
                        outline=outline, scope=scope, position=position)
+
+
+def _by_index(callbacks: list[Callable[[], Any]]) -> Callable[[Any], Any]:
+    """One callback for a group whose buttons each have their own: the value is the index.
+
+    When every one is an ``async def`` the group's callback is one too, so that a
+    coroutine session runs it on the loop instead of handing each click to the
+    worker pool first; a mixed group's plain callback returns the coroutines it makes.
+    """
+    def chosen(index: Any) -> Callable[[], Any]:
+        if not isinstance(index, int) or not 0 <= index < len(callbacks):
+            raise ValueError(f"no button number {index!r}")
+        return callbacks[index]
+
+    if all(is_async_callable(callback) for callback in callbacks):
+        async def call_async(index: Any) -> Any:
+            return await chosen(index)()
+
+        return call_async
+    return lambda index: chosen(index)()

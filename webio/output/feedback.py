@@ -7,6 +7,7 @@ from typing import Any
 from webio.output.base import Output, OutputPosition, embed_all
 from webio.protocol import make_command
 from webio.session.context import get_current_session
+from webio.session.kinds import ignoring_data
 
 __all__ = ["put_info", "put_success", "put_warning", "put_error", "toast"]
 
@@ -78,6 +79,6 @@ def toast(
     if onclick is not None and not callable(onclick):
         raise TypeError(f"toast onclick must be callable, got {onclick!r}")
     session = get_current_session()
-    callback_id = session.register_callback(lambda _data: onclick()) if onclick is not None else None
+    callback_id = session.register_callback(ignoring_data(onclick)) if onclick is not None else None
     session.send(make_command("toast", {"content": str(content), "duration": duration, "position": position,
                                         "color": color, "callback_id": callback_id}))
