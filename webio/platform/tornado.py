@@ -114,9 +114,9 @@ class WebIOHandler(WebIOHttpHandler, tornado.websocket.WebSocketHandler):
     application instead of Tornado's pinger task per connection.
     """
 
-    # Slots, not instance attributes: Tornado's handler already holds 28 of them, and
-    # past 30 an instance's dict stops sharing its keys with the class's other
-    # instances and costs about 1.3 KiB more per connection.
+    # Slots, not instance attributes: Tornado's handler holds 27 of them once the socket
+    # is open, and past 30 an instance's dict stops sharing its keys with the class's
+    # other instances and costs about 1.3 KiB more per connection.
     __slots__ = ("_client", "_keepalive", "_target")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
