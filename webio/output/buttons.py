@@ -6,7 +6,7 @@ from typing import Any
 
 from webio.output.base import Output, OutputPosition, show
 from webio.session.context import get_current_session
-from webio.session.kinds import is_async_callable
+from webio.session.kinds import callback_of_kind, is_async_callable
 
 __all__ = ["put_buttons", "put_button", "normalize_buttons"]
 
@@ -94,18 +94,13 @@ def put_button(
 def _by_index(callbacks: list[Callable[[], Any]]) -> Callable[[Any], Any]:
     """One callback for a group whose buttons each have their own: the value is the index.
 
-    When every one is an ``async def`` the group's callback is one too, so that a
-    coroutine session runs it on the loop instead of handing each click to the
-    worker pool first; a mixed group's plain callback returns the coroutines it makes.
+    When every one is an ``async def`` the group's callback is one too
+    (:func:`~webio.session.kinds.callback_of_kind`); a mixed group's plain callback
+    returns the coroutines it makes.
     """
-    def chosen(index: Any) -> Callable[[], Any]:
+    def call_chosen(index: Any) -> Any:
         if not isinstance(index, int) or not 0 <= index < len(callbacks):
             raise ValueError(f"no button number {index!r}")
-        return callbacks[index]
+        return callbacks[index]()
 
-    if all(is_async_callable(callback) for callback in callbacks):
-        async def call_async(index: Any) -> Any:
-            return await chosen(index)()
-
-        return call_async
-    return lambda index: chosen(index)()
+    return callback_of_kind(all(is_async_callable(callback) for callback in callbacks), call_chosen)

@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["is_async_callable", "session_class_for", "ignoring_data"]
+__all__ = ["is_async_callable", "session_class_for", "callback_of_kind", "ignoring_data"]
 
 
 def is_async_callable(obj: Any) -> bool:
@@ -17,19 +17,25 @@ def is_async_callable(obj: Any) -> bool:
     return inspect.iscoroutinefunction(obj) or inspect.iscoroutinefunction(call)
 
 
-def ignoring_data(fn: Callable[[], Any]) -> Callable[[Any], Any]:
-    """``fn`` as a callback that takes the event's data and ignores it, of ``fn``'s kind.
+def callback_of_kind(is_async: bool, call: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``call`` as a session callback that is a coroutine function when ``is_async``.
 
-    An ``async def`` stays a coroutine function, so that a coroutine session runs it
-    on the loop; a plain wrapper would send every click through the worker pool
-    first, only to get the coroutine back.
+    A wrapper around user callbacks must keep their kind: a coroutine session runs an
+    ``async def`` on the loop, while a plain wrapper would send every click through
+    the worker pool first, only to get the coroutine back.
     """
-    if is_async_callable(fn):
-        async def call_async(_data: Any) -> Any:
-            return await fn()
+    if not is_async:
+        return call
 
-        return call_async
-    return lambda _data: fn()
+    async def call_async(data: Any) -> Any:
+        return await call(data)
+
+    return call_async
+
+
+def ignoring_data(fn: Callable[[], Any]) -> Callable[[Any], Any]:
+    """``fn`` as a callback that takes the event's data and ignores it, of ``fn``'s kind."""
+    return callback_of_kind(is_async_callable(fn), lambda _data: fn())
 
 
 def session_class_for(app: Callable[[], Any]) -> type:
