@@ -1,9 +1,10 @@
 """One session seen from the wire: commands in, events out (PROTOCOL-COMPAT items 3–14).
 
-The driver knows which server it talks to. For webio it acknowledges every frame
-that carries sequenced commands, as webio's browser client does, so the server's
-outbox stays small; PyWebIO and the bare server (``apps/bare.py``) get no acks
-(they do not know the event).
+The driver knows which server it talks to. For webio it acknowledges the frames
+that carry sequenced commands as webio's browser client does, so the server's
+outbox stays small: the ack rides on the next event sent within
+:data:`ACK_DELAY` and goes alone when none is. PyWebIO and the bare server
+(``apps/bare.py``) get no acks (they do not know the event).
 """
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ __all__ = ["Command", "CommandSource", "CommandsHandler", "collect_until", "Page
            "is_text"]
 
 Command = dict[str, Any]
+
+ACK_DELAY = 0.050
+"""Seconds an ack waits for an event to carry it: ``ACK_DELAY_MS`` of ``html/js/session.js``."""
 
 
 def parse_frame(text: str) -> list[Command]:
@@ -99,6 +103,8 @@ class PageClient:
         self.sends_acks = framework == "webio"
         self.on_commands = on_commands
         self._socket: WebSocket | None = None
+        self._ack_due: int | None = None
+        self._ack_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     async def open(cls, port: int, framework: str, *, app: str = "index", timeout: float = 10.0,
@@ -126,12 +132,33 @@ class PageClient:
         self.on_commands(commands, arrived)
 
     def _ack(self, socket: WebSocket, commands: list[Command]) -> None:
-        """Acknowledge the highest ``seq`` among ``commands`` (webio only)."""
+        """Acknowledge the highest ``seq`` among ``commands`` soon (webio only)."""
         if not self.sends_acks:
             return
         seqs = [command["seq"] for command in commands if isinstance(command.get("seq"), int)]
-        if seqs:
-            socket.send_text(json.dumps({"event": "ack", "task_id": None, "data": {"seq": max(seqs)}}))
+        if not seqs:
+            return
+        self._ack_due = max(seqs)
+        if self._ack_timer is None:
+            self._ack_timer = asyncio.get_running_loop().call_later(ACK_DELAY, self._ack_alone, socket)
+
+    def _ack_alone(self, socket: WebSocket) -> None:
+        """No event came to carry the ack: send it as an ``ack`` event."""
+        seq, self._ack_timer, self._ack_due = self._ack_due, None, None
+        if seq is not None and not socket.closed:
+            socket.send_text(json.dumps({"event": "ack", "task_id": None, "data": {"seq": seq}}))
+
+    def _send(self, event: dict[str, Any]) -> None:
+        """Send ``event``, with the waiting ack if there is one."""
+        if self._ack_due is not None:
+            event["ack"] = self._ack_due
+            self._drop_ack()
+        self.socket.send_text(json.dumps(event))
+
+    def _drop_ack(self) -> None:
+        if self._ack_timer is not None:
+            self._ack_timer.cancel()
+        self._ack_timer = self._ack_due = None
 
     async def commands(self, timeout: float) -> tuple[list[Command], float]:
         """The commands of the next frame and when it arrived; acknowledged already."""
@@ -142,15 +169,14 @@ class PageClient:
 
     def click(self, button: Button) -> None:
         """Send a click on ``button`` (item 11)."""
-        self.socket.send_text(json.dumps({"event": "callback", "task_id": button.callback_id,
-                                          "data": button.value}))
+        self._send({"event": "callback", "task_id": button.callback_id, "data": button.value})
 
     def submit(self, form: Form, value: Any) -> None:
         """Submit ``value`` as the form's first item (item 12)."""
-        self.socket.send_text(json.dumps({"event": "from_submit", "task_id": form.task_id,
-                                          "data": {form.item_name: value}}))
+        self._send({"event": "from_submit", "task_id": form.task_id, "data": {form.item_name: value}})
 
     def close(self) -> None:
         """Close the connection as a browser tab would."""
+        self._drop_ack()
         if self._socket is not None:
             self._socket.close()

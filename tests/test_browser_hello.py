@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
+import time
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,38 @@ def test_a_message_over_the_size_limit_is_refused_with_a_notice(serve, browser):
     visitor.get_by_role("button", name="Submit").click()
     visitor.get_by_text("got short").wait_for()
     context.close()
+
+
+def test_the_page_sends_its_ack_with_a_quick_event_and_alone_otherwise(serve, page):
+    from webio.output import put_buttons, put_text
+
+    def main():
+        put_buttons(["Count"], onclick=lambda _: put_text("counted"))
+
+    served = serve(main)
+    sent: list[dict] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(json.loads(payload))))
+    page.goto(served.url)
+    button = page.get_by_role("button", name="Count")
+    button.wait_for()
+    # Click again the moment the first answer is on the page: well within the ack delay.
+    page.evaluate("""() => new MutationObserver((_, observer) => {
+        if (!document.body.innerText.includes('counted')) return;
+        observer.disconnect();
+        document.querySelector('button').click();
+    }).observe(document.body, {childList: true, subtree: true, characterData: true})""")
+    button.click()
+    page.get_by_text("counted", exact=True).nth(1).wait_for()
+    session = next(iter(served.hub.sessions.values()))
+    deadline = time.monotonic() + 5
+    while session.outbox.acked_seq < session.outbox.last_seq and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    assert session.outbox.acked_seq == session.outbox.last_seq, "everything shown is acknowledged"
+
+    clicks = [index for index, event in enumerate(sent) if event["event"] == "callback"]
+    assert len(clicks) == 2
+    second_click = sent[clicks[1]]
+    assert isinstance(second_click.get("ack"), int), "the ack of the first answer rode on the second click"
+    assert all(event["event"] != "ack" for event in sent[clicks[0]:clicks[1]])
+    assert sent[-1] == {"event": "ack", "task_id": None, "data": {"seq": session.outbox.last_seq}}, \
+        "with no event to carry it, the last ack went alone"

@@ -22,6 +22,11 @@ def test_valid_events_pass_through():
     assert decode_event(b'{"event": "ack", "task_id": null, "data": {"seq": 3}}')["data"] == {"seq": 3}
 
 
+def test_an_event_may_carry_an_ack_and_nothing_else_extra():
+    event = decode_event('{"event": "callback", "task_id": "cb-1", "data": "Again", "ack": 7, "extra": 1}')
+    assert event == {"event": "callback", "task_id": "cb-1", "data": "Again", "ack": 7}
+
+
 @pytest.mark.parametrize(
     ("frame", "message"),
     [
@@ -36,6 +41,9 @@ def test_valid_events_pass_through():
         ('{"event": "ack", "task_id": null, "data": {"seq": -1}}', "ack needs"),
         ('{"event": "ack", "task_id": null, "data": {"seq": true}}', "ack needs"),
         ('{"event": "ack", "task_id": null, "data": "3"}', "ack needs"),
+        ('{"event": "callback", "task_id": "x", "data": 1, "ack": "7"}', "'ack' of a callback event must be an int"),
+        ('{"event": "callback", "task_id": "x", "data": 1, "ack": -1}', "'ack' of a callback event must be an int"),
+        ('{"event": "callback", "task_id": "x", "data": 1, "ack": false}', "'ack' of a callback event must be an int"),
         (b"\xff\xfe", "not valid JSON"),
     ],
 )

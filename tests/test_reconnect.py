@@ -1,6 +1,7 @@
 """A dropped connection loses nothing and shows nothing twice."""
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 
@@ -135,3 +136,44 @@ def test_server_shutdown_forgets_a_session_waiting_for_its_visitor(webio_client)
     assert session.id in client.hub.sessions, "it waits for the visitor's return"
     client.run_on_loop(client.hub.close_all)
     assert session.id not in client.hub.sessions
+
+
+def test_an_ack_riding_on_an_event_trims_the_outbox_and_a_bad_one_is_refused(serve):
+    def main():
+        put_buttons(["Ping"], onclick=lambda _: put_text("pong"))
+
+    served = serve(main, reconnect_timeout=30)
+
+    async def next_commands(ws, until):
+        seen = []
+        while not any(until(command) for command in seen):
+            frame = await asyncio.wait_for(ws.read_message(), 10)
+            assert frame is not None, "the server closed the connection"
+            decoded = json.loads(frame)
+            seen.extend(decoded if isinstance(decoded, list) else [decoded])
+        return seen
+
+    async def drive():
+        ws = await websocket_connect(f"ws://127.0.0.1:{served.port}/?app=index&session=NEW")
+        first = await next_commands(ws, lambda c: c["command"] == "output" and c["spec"]["type"] == "buttons")
+        session_id = next(c["spec"] for c in first if c["command"] == "set_session_id")
+        buttons = next(c["spec"] for c in first if c["command"] == "output")
+        session = served.hub.sessions.get(session_id)
+        shown = max(c.get("seq", 0) for c in first)
+        assert session.outbox.acked_seq == 0, "nothing is acknowledged before the client says so"
+
+        click = {"event": "callback", "task_id": buttons["callback_id"], "data": "Ping"}
+        ws.write_message(json.dumps({**click, "ack": shown}))
+        answer = await next_commands(ws, lambda c: c["command"] == "output" and c["spec"].get("content") == "pong")
+        assert session.outbox.acked_seq == shown
+
+        ws.write_message(json.dumps({**click, "ack": "all"}))
+        refused = await next_commands(ws, lambda c: c["command"] == "notice")
+        assert "'ack' of a callback event must be an int" in refused[-1]["spec"]["message"]
+        assert session.outbox.acked_seq == shown, "a malformed ack acknowledges nothing"
+        ws.write_message(json.dumps({**click, "ack": max(c["seq"] for c in answer + refused)}))
+        await next_commands(ws, lambda c: c["command"] == "output" and c["spec"].get("content") == "pong")
+        assert not session.closed
+        ws.close()
+
+    asyncio.run(drive())

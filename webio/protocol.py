@@ -23,7 +23,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from webio.exceptions import ProtocolError
 from webio.speedups import optional_module
@@ -104,11 +104,16 @@ class Command(TypedDict, total=False):
 
 
 class Event(TypedDict):
-    """A client → server message, validated by :func:`decode_event`."""
+    """A client → server message, validated by :func:`decode_event`.
+
+    ``ack``, when present, acknowledges commands up to that ``seq`` as an ``ack``
+    event would: the page lets its ack ride along with the next event it sends.
+    """
 
     event: EventName
     task_id: str | None
     data: Any
+    ack: NotRequired[int]
 
 
 def make_command(name: CommandName, spec: Any = None, task_id: str | None = None) -> Command:
@@ -256,10 +261,18 @@ def _validate_event(obj: Any) -> Event:
         raise ProtocolError(f"a {name} event needs a 'task_id'")
     if name == "ack":
         data = obj.get("data")
-        seq = data.get("seq") if isinstance(data, dict) else None
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        if not _is_seq(data.get("seq") if isinstance(data, dict) else None):
             raise ProtocolError(f"an ack needs data {{'seq': <int ≥ 0>}}, got {data!r:.80}")
-    return {"event": name, "task_id": task_id, "data": obj.get("data")}  # type: ignore[typeddict-item]
+    event: Event = {"event": name, "task_id": task_id, "data": obj.get("data")}  # type: ignore[typeddict-item]
+    if "ack" in obj:
+        if not _is_seq(obj["ack"]):
+            raise ProtocolError(f"the 'ack' of a {name} event must be an int ≥ 0, got {obj['ack']!r:.80}")
+        event["ack"] = obj["ack"]
+    return event
+
+
+def _is_seq(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _loads(frame: str | bytes, max_bytes: int) -> Any:

@@ -11,6 +11,11 @@
  * backoff and jitter, sending `session`, `token` and `last_seq`; the server
  * replays what the page has not applied, or sends a snapshot. Events the
  * visitor triggers while disconnected are queued and sent once reconnected.
+ *
+ * Acks wait up to {@link ACK_DELAY_MS} for an event to ride along with (its
+ * `ack` field), so quick interaction costs the server no extra messages and a
+ * burst of frames one ack; when nothing is sent meanwhile, a plain `ack` event
+ * goes out. A resume carries `last_seq`, so a new connection drops a waiting ack.
  * @module webio/session
  */
 import { Backoff } from 'webio/backoff.js';
@@ -35,6 +40,8 @@ const MESSAGE_TOO_BIG = 1009;
 const MAX_QUEUED_EVENTS = 200;
 /** A connection that stays up this long resets the backoff. */
 const STABLE_AFTER_MS = 5000;
+/** How long an ack waits for an event to carry it before it is sent alone. */
+export const ACK_DELAY_MS = 50;
 
 export class Session {
   /**
@@ -69,7 +76,7 @@ export class Session {
     this.transport = null;
     this.sequencer = new Sequencer({
       apply: (command) => this._apply(command),
-      ack: (seq) => this._sendNow({ event: 'ack', task_id: null, data: { seq } }),
+      ack: (seq) => this._ackSoon(seq),
       onGap: () => this.resync(),
     });
     /** @type {ClientEvent[]} */
@@ -78,6 +85,10 @@ export class Session {
     this._timer = undefined;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this._stableTimer = undefined;
+    /** The `seq` applied but not acknowledged yet. @type {number | null} */
+    this._ackDue = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this._ackTimer = undefined;
     /** @type {number | null} */
     this._droppedAt = null;
     this._failedNew = 0;
@@ -152,7 +163,13 @@ export class Session {
    */
   send(event) {
     if (this.finished) return false;
-    if (this.state === 'open' && this.transport && this.transport.send(event)) return true;
+    if (this.state === 'open' && this.transport) {
+      const ack = this._ackDue;
+      if (this.transport.send(ack === null ? event : { ...event, ack })) {
+        this._dropAck();
+        return true;
+      }
+    }
     if (this._queue.length >= MAX_QUEUED_EVENTS) this._queue.shift();
     this._queue.push(event);
     return false;
@@ -196,6 +213,7 @@ export class Session {
    */
   _finish(state, reason) {
     clearTimeout(this._timer);
+    this._dropAck();
     clearTimeout(this._stableTimer);
     const transport = this.transport;
     this.transport = null;
@@ -213,6 +231,7 @@ export class Session {
 
   _connect() {
     clearTimeout(this._timer);
+    this._dropAck();
     if (this.finished || this._unloading) return;
     /** @type {Transport} */
     const transport = this.factory(this._params(), {
@@ -299,9 +318,27 @@ export class Session {
     this._connect();
   }
 
-  /** @param {ClientEvent} event */
-  _sendNow(event) {
-    if (this.state === 'open' && this.transport) this.transport.send(event);
+  /**
+   * Acknowledge `seq` with the next event, or alone after {@link ACK_DELAY_MS}.
+   * @param {number} seq
+   */
+  _ackSoon(seq) {
+    this._ackDue = seq;
+    if (this._ackTimer === undefined) this._ackTimer = setTimeout(() => this._ackNow(), ACK_DELAY_MS);
+  }
+
+  _ackNow() {
+    const seq = this._ackDue;
+    this._dropAck();
+    if (seq !== null && this.state === 'open' && this.transport) {
+      this.transport.send({ event: 'ack', task_id: null, data: { seq } });
+    }
+  }
+
+  _dropAck() {
+    clearTimeout(this._ackTimer);
+    this._ackTimer = undefined;
+    this._ackDue = null;
   }
 
   /**

@@ -29,6 +29,7 @@
  * @property {string} event
  * @property {string | null} task_id
  * @property {any} data
+ * @property {number} [ack] acknowledges commands up to this `seq`, as an `ack` event would
  */
 
 /**

@@ -433,6 +433,9 @@ class Session:
             return
         name = event["event"]
         task_id = event["task_id"] or ""
+        if "ack" in event:
+            with self._lock:
+                self.outbox.ack(event["ack"])
         if name == "ack":
             with self._lock:
                 self.outbox.ack(event["data"]["seq"])
