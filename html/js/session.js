@@ -14,7 +14,7 @@
  *
  * Acks wait up to {@link ACK_DELAY_MS} for an event to ride along with (its
  * `ack` field), so quick interaction costs the server no extra messages and a
- * burst of frames one ack; when nothing is sent meanwhile, a plain `ack` event
+ * burst of frames one ack per delay; when nothing is sent meanwhile, a plain `ack` event
  * goes out. A resume carries `last_seq`, so a new connection drops a waiting ack.
  * @module webio/session
  */
