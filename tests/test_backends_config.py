@@ -57,6 +57,11 @@ def test_the_decorator_configures_one_app_and_keeps_it_callable():
     assert "teal" not in other_html
 
 
+def test_the_page_is_told_the_servers_message_limit():
+    hub = SessionHub(lambda: None, ServerOptions(max_payload_size="4K"), backend="testing")
+    assert page_config(hub.page_html("index", ["websocket"]))["max_message_bytes"] == 4096
+
+
 def test_a_global_config_is_the_default_and_an_app_overrides_it():
     config(title="Shop tools", theme="light")
 

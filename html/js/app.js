@@ -93,6 +93,7 @@ export function createApp(config) {
     },
     onState: (state, detail) => showState(app, state, detail),
     storage: config.reconnect && config.resume_on_reload ? sessionStorage : null,
+    maxMessageBytes: config.max_message_bytes,
   });
   app.send = (event) => {
     if (config.debug) console.debug('webio →', event);

@@ -10,6 +10,8 @@
  * @property {boolean} debug
  * @property {'auto' | 'light' | 'dark'} theme
  * @property {boolean} reconnect whether the server keeps sessions for reconnect
+ * @property {number | null} max_message_bytes the largest event the server
+ *   accepts (its `max_payload_size`), null when the page does not say
  * @property {boolean} [resume_on_reload] with `reconnect`: keep the session id in
  *   sessionStorage so that reloading the page resumes the session (off by
  *   default: a reload starts a new session, as in PyWebIO)
@@ -36,6 +38,7 @@ export function readConfig(doc = document) {
     debug: Boolean(raw.debug),
     theme: raw.theme === 'light' || raw.theme === 'dark' ? raw.theme : 'auto',
     reconnect: raw.reconnect !== false,
+    max_message_bytes: Number.isInteger(raw.max_message_bytes) && raw.max_message_bytes > 0 ? raw.max_message_bytes : null,
     resume_on_reload: Boolean(raw.resume_on_reload),
   };
 }

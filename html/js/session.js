@@ -21,6 +21,7 @@
 import { Backoff } from 'webio/backoff.js';
 import { Sequencer } from 'webio/sequencer.js';
 import { t } from 'webio/i18n.js';
+import { encodeEvent } from 'webio/transport.js';
 
 /** WebSocket close code of a server that refused a frame over its size limit. */
 const MESSAGE_TOO_BIG = 1009;
@@ -42,6 +43,8 @@ const MAX_QUEUED_EVENTS = 200;
 const STABLE_AFTER_MS = 5000;
 /** How long an ack waits for an event to carry it before it is sent alone. */
 export const ACK_DELAY_MS = 50;
+/** Room kept under the server's message limit for an `ack` field riding along. */
+const ACK_FIELD_BYTES = 32;
 
 export class Session {
   /**
@@ -55,8 +58,12 @@ export class Session {
    *   so that a reload of the page resumes the session; null (default) = a reload
    *   starts a new session, as in PyWebIO
    * @param {number} [options.maxNewAttempts] tries to open a NEW session before giving up
+   * @param {number | null} [options.maxMessageBytes] the server's limit for one event:
+   *   a larger one is refused here with a notice, since the server would close the
+   *   connection for it and drop what was sent after it
    */
-  constructor({ app, transport, apply, onState = () => {}, backoff = new Backoff(), storage = null, maxNewAttempts = 8 }) {
+  constructor({ app, transport, apply, onState = () => {}, backoff = new Backoff(), storage = null, maxNewAttempts = 8,
+    maxMessageBytes = null }) {
     this.app = app;
     this.factory = transport;
     this.apply = apply;
@@ -64,6 +71,7 @@ export class Session {
     this.backoff = backoff;
     this.storage = storage;
     this.maxNewAttempts = maxNewAttempts;
+    this.maxMessageBytes = maxMessageBytes;
     /** @type {SessionState} */
     this.state = 'idle';
     /** @type {string | null} */
@@ -163,6 +171,10 @@ export class Session {
    */
   send(event) {
     if (this.finished) return false;
+    if (this._tooLarge(event)) {
+      this._noticeTooLarge();
+      return false;
+    }
     if (this.state === 'open' && this.transport) {
       const ack = this._ackDue;
       if (this.transport.send(ack === null ? event : { ...event, ack })) {
@@ -274,9 +286,7 @@ export class Session {
     this.transport = null;
     clearTimeout(this._stableTimer);
     if (this.finished || this._unloading) return;
-    if (info.code === MESSAGE_TOO_BIG) {
-      this.apply({ command: 'notice', task_id: null, spec: { level: 'error', message: t('too_large') } });
-    }
+    if (info.code === MESSAGE_TOO_BIG) this._noticeTooLarge();
     if (!this.sessionId) {
       // Without a session id there is nothing to resume: a session that was
       // running is gone; a NEW session that never opened may be tried again.
@@ -316,6 +326,23 @@ export class Session {
     this.transport = null;
     if (transport) transport.close();
     this._connect();
+  }
+
+  /**
+   * Whether `event` is over the server's limit (UTF-8 bytes of its JSON).
+   * @param {ClientEvent} event
+   */
+  _tooLarge(event) {
+    const limit = this.maxMessageBytes;
+    if (limit === null) return false;
+    const text = encodeEvent(event);
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most events need no encoding.
+    if (text.length * 3 + ACK_FIELD_BYTES <= limit) return false;
+    return new TextEncoder().encode(text).length + ACK_FIELD_BYTES > limit;
+  }
+
+  _noticeTooLarge() {
+    this.apply({ command: 'notice', task_id: null, spec: { level: 'error', message: t('too_large') } });
   }
 
   /**

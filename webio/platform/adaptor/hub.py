@@ -97,7 +97,8 @@ class SessionHub:
     def page_html(self, app_name: str, transports: list[str]) -> str:
         """The HTML page that runs ``app_name``."""
         return render_page(self.static, self.page_config(app_name), app_name=app_name, transports=transports,
-                           reconnect=self.options.reconnect_timeout > 0, debug=self.options.debug)
+                           reconnect=self.options.reconnect_timeout > 0, debug=self.options.debug,
+                           max_message_bytes=self.options.max_payload_bytes)
 
     def facts(self, headers: Mapping[str, str], *, peer_ip: str, host: str, scheme: str) -> RequestFacts:
         """Host, scheme, client address and origin of a request, proxies resolved."""

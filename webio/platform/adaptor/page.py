@@ -131,10 +131,15 @@ def _script_json(value: Any) -> str:
 
 
 def render_page(static: StaticFiles, page: PageConfig, *, app_name: str, transports: list[str],
-                reconnect: bool, debug: bool) -> str:
-    """The HTML page for app ``app_name``."""
+                reconnect: bool, debug: bool, max_message_bytes: int) -> str:
+    """The HTML page for app ``app_name``.
+
+    ``max_message_bytes`` is the server's inbound limit: the page refuses a larger
+    event itself, with a notice, instead of sending what the server would refuse by
+    closing the connection.
+    """
     config = {"app": app_name, "transports": transports, "debug": debug, "theme": page.theme,
-              "reconnect": reconnect}
+              "reconnect": reconnect, "max_message_bytes": max_message_bytes}
     values = {
         "TITLE": html.escape(page.title),
         "DESCRIPTION": html.escape(page.description),
