@@ -433,13 +433,13 @@ class Session:
             return
         name = event["event"]
         task_id = event["task_id"] or ""
-        if "ack" in event:
+        acked = event["data"]["seq"] if name == "ack" else event.get("ack")
+        if acked is not None:
             with self._lock:
-                self.outbox.ack(event["ack"])
+                self.outbox.ack(acked)
         if name == "ack":
-            with self._lock:
-                self.outbox.ack(event["data"]["seq"])
-        elif name == "callback":
+            return
+        if name == "callback":
             try:
                 callback = get_callback_registry().get(task_id, session_id=self.id)
             except CallbackError:
