@@ -10,6 +10,7 @@ from webio.state.records import (
     ConnectionInfo,
     EventMessage,
     SessionRecord,
+    check_id,
     hash_token,
     new_session_record,
     token_matches,
@@ -60,6 +61,13 @@ def test_new_session_record_checks_its_arguments() -> None:
         make(ttl="5")
     with pytest.raises(ValueError, match="user_id"):
         make(user_id="")
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\n", "\x1c", "\u00a0", "\u2003", "\u3000"])
+def test_an_id_with_any_whitespace_is_refused(space: str) -> None:
+    with pytest.raises(ValueError, match="without whitespace"):
+        check_id(f"abc{space}def", "session_id")
+    assert check_id("abc-def_1.2:3", "session_id") == "abc-def_1.2:3"
 
 
 def test_session_record_round_trips_through_json() -> None:

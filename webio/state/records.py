@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import math
+import re
 import secrets
 import time
 from collections.abc import Iterable, Mapping
@@ -19,6 +20,9 @@ from typing import Any, NamedTuple
 
 MAX_ID_LENGTH = 256
 """Longest session id, worker id or channel name the stores accept."""
+
+_WHITESPACE = re.compile(r"\s")
+"""Any character ``str.isspace`` calls whitespace: ids are checked on every session open."""
 
 SESSION_FIELDS_UPDATABLE = frozenset({"app", "owner_worker", "user_id", "roles", "metadata"})
 """The fields :meth:`SessionStore.update` may change."""
@@ -47,7 +51,7 @@ def check_id(value: object, what: str) -> str:
     """Return ``value`` if it is a usable id (non-empty str, no whitespace, ≤ 256 chars)."""
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, got {value!r}")
-    if not value or len(value) > MAX_ID_LENGTH or any(c.isspace() for c in value):
+    if not value or len(value) > MAX_ID_LENGTH or _WHITESPACE.search(value):
         raise ValueError(
             f"{what} must be 1-{MAX_ID_LENGTH} characters without whitespace, got {value!r}"
         )
