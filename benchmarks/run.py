@@ -3,7 +3,8 @@
 Each scenario × backend × session kind starts one server per framework (webio from
 this checkout under this interpreter, PyWebIO from ``benchmarks/.venv-pywebio``) and,
 for scenarios a, b and d, the bare server of ``apps/bare.py`` (the floor, under this
-interpreter), measures each over the wire, stops it, and adds a row per metric. The
+interpreter), measures each over the wire (a and b: all of them up at once, taking
+turns), stops it, and adds a row per metric. The
 table goes to stdout and, with the run's facts, to ``benchmarks/results.json``.
 """
 from __future__ import annotations
@@ -42,7 +43,9 @@ from benchmarks.results import (
 from benchmarks.scenarios import (
     REPO_ROOT,
     Measure,
+    MeasureTogether,
     Run,
+    failure_reason,
     measure_burst,
     measure_click,
     measure_flask,
@@ -71,6 +74,8 @@ class Scenario:
     """One scenario of the issue: its app, where it runs and what it reports.
 
     ``floor``: its app has a bare server, measured too for the "bare server" column.
+    Either ``measure`` measures one server at a time, or ``together`` measures the
+    servers of every framework side by side, all of them up at once.
     """
 
     key: str
@@ -78,8 +83,9 @@ class Scenario:
     app: str
     backends: tuple[str, ...]
     modes: tuple[str, ...]
-    measure: Measure
     metrics: tuple[Metric, ...]
+    measure: Measure | None = None
+    together: MeasureTogether | None = None
     count: str = ""
     floor: bool = False
 
@@ -98,34 +104,34 @@ def _latency_metrics(what: str, p50_target: Target | None = None,
 
 
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("a", "click", "app_click", WS_BACKENDS, MODES, measure_click,
-             _latency_metrics("click", p50_target=ratio_at_most(0.5)), floor=True),
-    Scenario("b", "input", "app_input", WS_BACKENDS, MODES, measure_input,
+    Scenario("a", "click", "app_click", WS_BACKENDS, MODES,
+             _latency_metrics("click", p50_target=ratio_at_most(0.5)), together=measure_click, floor=True),
+    Scenario("b", "input", "app_input", WS_BACKENDS, MODES,
              _latency_metrics("round", rate_targets={"tornado": at_least(2_000), "aiohttp": ratio_at_least(2.0)}),
-             floor=True),
-    Scenario("c", "burst", "app_burst", WS_BACKENDS, MODES, measure_burst,
-             (Metric("rate", "outputs/s", "/s", {"*": at_least(100_000)}),), count="burst"),
-    Scenario("d", "idle", "app_idle", WS_BACKENDS, MODES, measure_idle, (
+             together=measure_input, floor=True),
+    Scenario("c", "burst", "app_burst", WS_BACKENDS, MODES,
+             (Metric("rate", "outputs/s", "/s", {"*": at_least(100_000)}),), measure=measure_burst, count="burst"),
+    Scenario("d", "idle", "app_idle", WS_BACKENDS, MODES, (
         Metric("kib_per_session", "RSS per session", "KiB", {"thread": at_most(40), "coroutine": at_most(12)}),
         Metric("open_rate", "sessions opened/s", "/s", {"coroutine": ratio_at_least(2.0)}),
         Metric("after_close", "RSS after all closed vs baseline", "%", {"*": at_most(10)}),
         Metric("kept_per_reopened", "RSS growth per session opened again", "KiB"),
-    ), floor=True),
-    Scenario("e", "flask", "app_click", ("flask",), MODES, measure_flask, (
+    ), measure=measure_idle, floor=True),
+    Scenario("e", "flask", "app_click", ("flask",), MODES, (
         Metric("p50", "click p50 (push)", "ms", {"*": at_most(5)}),
         Metric("p99", "click p99 (push)", "ms"),
         Metric("exchange_p50", "click p50 (PyWebIO's exchange)", "ms"),
         Metric("exchange_p99", "click p99 (PyWebIO's exchange)", "ms"),
-    )),
-    Scenario("f", "growth", "app_click", WS_BACKENDS, ("thread",), measure_growth, (
+    ), measure=measure_flask),
+    Scenario("f", "growth", "app_click", WS_BACKENDS, ("thread",), (
         Metric("thread_growth", "threads added", "", {"*": at_most(0)}),
         Metric("kib_per_click", "RSS growth per click", "KiB", {"*": at_most(0.5)}),
-    )),
-    Scenario("g", "isolation", "app_isolation", WS_BACKENDS, MODES, measure_isolation, (
+    ), measure=measure_growth),
+    Scenario("g", "isolation", "app_isolation", WS_BACKENDS, MODES, (
         Metric("click_p99", "other session's click p99", "ms", {"*": at_most(20)}),
         Metric("click_max", "other session's slowest click", "ms"),
         Metric("accept", "new session accepted in", "ms"),
-    ), count="isolation_burst"),
+    ), measure=measure_isolation, count="isolation_burst"),
 )
 
 
@@ -144,22 +150,58 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _missing(scenario: Scenario, note: str) -> dict[str, Figure]:
+    return {metric.key: Figure.missing(note) for metric in scenario.metrics}
+
+
+def _log_failure(framework: str, exc: BaseException, server: Server | None) -> str:
+    reason = failure_reason(exc)
+    _log(f"  {framework}: {reason}: {exc}")
+    if not isinstance(exc, ServerFailed):
+        _log("".join(traceback.format_exception(exc, limit=-3)).rstrip())
+    if server is not None:
+        _log(f"  server log ({server.log_path}):\n{server.log_tail()}")
+    return reason
+
+
 async def _measure_one(scenario: Scenario, spec: ServerSpec, settings: Settings, log_dir: Path) -> dict[str, Figure]:
+    assert scenario.measure is not None
     if spec.framework == "webio" and not webio_backend_available(spec.backend):
-        return {metric.key: Figure.missing("not available") for metric in scenario.metrics}
+        return _missing(scenario, "not available")
     server: Server | None = None
     try:
         server = await Server.start(spec, log_dir)
         async with server:
             return await asyncio.wait_for(scenario.measure(Run(server, settings)), settings.run_limit)
     except Exception as exc:  # noqa: BLE001 - one failed measurement must not end the run
-        reason = "timed out" if isinstance(exc, asyncio.TimeoutError) else f"failed: {type(exc).__name__}"
-        _log(f"  {spec.framework}: {reason}: {exc}")
-        if not isinstance(exc, ServerFailed):
-            _log("".join(traceback.format_exception(exc, limit=-3)).rstrip())
-        if server is not None:
-            _log(f"  server log ({server.log_path}):\n{server.log_tail()}")
-        return {metric.key: Figure.missing(reason) for metric in scenario.metrics}
+        return _missing(scenario, _log_failure(spec.framework, exc, server))
+
+
+async def _measure_together(scenario: Scenario, specs: dict[str, ServerSpec], settings: Settings,
+                            log_dir: Path) -> dict[str, dict[str, Figure]]:
+    """Start every framework's server, measure them side by side, stop them all."""
+    assert scenario.together is not None
+    figures: dict[str, dict[str, Figure]] = {}
+    servers: dict[str, Server] = {}
+    try:
+        for framework, spec in specs.items():
+            if framework == "webio" and not webio_backend_available(spec.backend):
+                figures[framework] = _missing(scenario, "not available")
+                continue
+            try:
+                servers[framework] = await Server.start(spec, log_dir)
+            except Exception as exc:  # noqa: BLE001 - the others are still measured
+                figures[framework] = _missing(scenario, _log_failure(framework, exc, None))
+        if servers:
+            runs = {framework: Run(server, settings) for framework, server in servers.items()}
+            try:
+                figures.update(await asyncio.wait_for(scenario.together(runs), settings.run_limit))
+            except Exception as exc:  # noqa: BLE001
+                for framework, server in servers.items():
+                    figures[framework] = _missing(scenario, _log_failure(framework, exc, server))
+    finally:
+        await asyncio.gather(*(asyncio.to_thread(server.stop) for server in servers.values()))
+    return figures
 
 
 def _summary(figures: dict[str, Figure], metrics: tuple[Metric, ...]) -> str:
@@ -175,9 +217,10 @@ async def run_all(scenarios: list[Scenario], settings: Settings, backends: set[s
                   modes: set[str] | None, pywebio_python: Path, log_dir: Path) -> list[Row]:
     """Measure every selected combination and return the table's rows.
 
-    webio, then PyWebIO, then the bare server where the scenario has a floor. The bare
-    server is the same for both session kinds but is measured for each, next to the
-    figures it is set against and with that kind's counts (scenario d's differ).
+    webio, then PyWebIO, then the bare server where the scenario has a floor, one
+    after another, or (a and b) all three side by side. The bare server is the same
+    for both session kinds but is measured for each, next to the figures it is set
+    against and with that kind's counts (scenario d's differ).
     """
     rows: list[Row] = []
     for scenario in scenarios:
@@ -188,19 +231,37 @@ async def run_all(scenarios: list[Scenario], settings: Settings, backends: set[s
                 if modes and mode not in modes:
                     continue
                 count = getattr(settings, scenario.count) if scenario.count else 0
-                figures: dict[str, dict[str, Figure]] = {}
-                for framework in FRAMEWORKS + ((FLOOR,) if scenario.floor else ()):
-                    python = str(pywebio_python) if framework == "pywebio" else sys.executable
-                    spec = ServerSpec(scenario.app, framework, backend, mode, python, count)
-                    _log(f"{scenario.title} · {backend} · {mode} · {framework} …")
-                    started = time.monotonic()
-                    figures[framework] = await _measure_one(scenario, spec, settings, log_dir)
-                    _log(f"  {_summary(figures[framework], scenario.metrics)}  "
-                         f"({time.monotonic() - started:.0f} s, load {os.getloadavg()[0]:.2f})")
+                specs = {framework: ServerSpec(scenario.app, framework, backend, mode,
+                                               str(pywebio_python) if framework == "pywebio" else sys.executable,
+                                               count)
+                         for framework in FRAMEWORKS + ((FLOOR,) if scenario.floor else ())}
+                figures = await _measure_row(scenario, specs, settings, log_dir)
                 rows += [Row(scenario.title, backend, mode, metric, figures["webio"][metric.key],
                              figures["pywebio"][metric.key], figures[FLOOR][metric.key] if scenario.floor else None)
                          for metric in scenario.metrics]
     return rows
+
+
+async def _measure_row(scenario: Scenario, specs: dict[str, ServerSpec], settings: Settings,
+                       log_dir: Path) -> dict[str, dict[str, Figure]]:
+    """The figures of one backend × session kind, by framework, logged as they come."""
+    where = f"{scenario.title} · {next(iter(specs.values())).backend} · {next(iter(specs.values())).mode}"
+    figures: dict[str, dict[str, Figure]] = {}
+    if scenario.together is not None:
+        _log(f"{where} · {', '.join(specs)} side by side, {settings.passes} passes …")
+        started = time.monotonic()
+        figures = await _measure_together(scenario, specs, settings, log_dir)
+        for framework in specs:
+            _log(f"  {framework}: {_summary(figures[framework], scenario.metrics)}")
+        _log(f"  ({time.monotonic() - started:.0f} s, load {os.getloadavg()[0]:.2f})")
+        return figures
+    for framework, spec in specs.items():
+        _log(f"{where} · {framework} …")
+        started = time.monotonic()
+        figures[framework] = await _measure_one(scenario, spec, settings, log_dir)
+        _log(f"  {_summary(figures[framework], scenario.metrics)}  "
+             f"({time.monotonic() - started:.0f} s, load {os.getloadavg()[0]:.2f})")
+    return figures
 
 
 def _git_revision() -> str:

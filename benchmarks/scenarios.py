@@ -1,7 +1,8 @@
-"""The measurements of issue 7, a to g, each against one running server.
+"""The measurements of issue 7, a to g.
 
 Each ``measure_*`` coroutine drives the server of a :class:`Run` over the wire and
-returns its figures by metric key. Latencies run from just before the event is
+returns its figures by metric key; a and b take the runs of every framework at once
+and measure them in turns (:func:`_interleaved`), returning figures by framework. Latencies run from just before the event is
 written to the arrival of the frame that completes the answer.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.httpclient import ExchangeSession
@@ -20,7 +21,7 @@ from benchmarks.servers import Server
 from benchmarks.settings import Settings, idle_ceiling
 from benchmarks.sse import SseSession, offered_transports
 
-__all__ = ["Run", "Measure", "measure_click", "measure_input", "measure_burst", "measure_idle", "measure_flask",
+__all__ = ["Run", "Measure", "MeasureTogether", "failure_reason", "measure_click", "measure_input", "measure_burst", "measure_idle", "measure_flask",
            "measure_growth", "measure_isolation", "REPO_ROOT"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -87,9 +88,14 @@ async def _rounds(round_trip: Callable[[], Awaitable[float]], count: int,
     ``settings.loop_seconds``; their latencies and the time they took."""
     for _ in range(settings.warmup):
         await round_trip()
+    return await _measured_rounds(round_trip, count, settings.loop_seconds)
+
+
+async def _measured_rounds(round_trip: RoundTrip, count: int, seconds: float) -> tuple[list[float], float]:
+    """Up to ``count`` round trips for at most ``seconds``: their latencies and the time they took."""
     latencies: list[float] = []
     started = time.perf_counter()
-    stop_at = started + settings.loop_seconds
+    stop_at = started + seconds
     for _ in range(count):
         latencies.append(await round_trip())
         if time.perf_counter() > stop_at:
@@ -97,53 +103,166 @@ async def _rounds(round_trip: Callable[[], Awaitable[float]], count: int,
     return latencies, time.perf_counter() - started
 
 
+# --- a and b: round trips, the frameworks interleaved ------------------------------
+
+RoundTrip = Callable[[], Awaitable[float]]
+"""One round trip on an open page; returns its latency in seconds."""
+
+Opener = Callable[[Run], Awaitable[tuple[PageClient, RoundTrip]]]
+"""Opens a page on a run's server and returns it with its round trip."""
+
+MeasureTogether = Callable[[dict[str, Run]], Awaitable[dict[str, dict[str, Figure]]]]
+"""Measures several servers (by framework) side by side; their figures by framework."""
+
+
+@dataclass
+class _Contestant:
+    """One framework's page in an interleaved measurement, and what it measured so far."""
+
+    page: PageClient
+    round_trip: RoundTrip
+    latencies: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+    pass_p50s: list[float] = field(default_factory=list)
+    failure: str = ""
+
+
+def failure_reason(exc: BaseException) -> str:
+    """How a measurement that raised ``exc`` shows in its cells."""
+    return "timed out" if isinstance(exc, asyncio.TimeoutError) else f"failed: {type(exc).__name__}"
+
+
+def _rotated(items: list[str], by: int) -> list[str]:
+    """``items`` started at index ``by`` (modulo their number) and wrapped around."""
+    if not items:
+        return []
+    by %= len(items)
+    return items[by:] + items[:by]
+
+
+def _pass_sizes(count: int, passes: int) -> list[int]:
+    """``count`` split into ``passes`` near-equal parts (the first ones one larger)."""
+    passes = max(1, min(passes, count))
+    return [count // passes + (1 if index < count % passes else 0) for index in range(passes)]
+
+
+def _reason_logged(framework: str, exc: BaseException) -> str:
+    reason = failure_reason(exc)
+    print(f"  {framework}: {reason}: {exc}", file=sys.stderr, flush=True)
+    return reason
+
+
+async def _open_contestants(runs: dict[str, Run], opener: Opener) -> dict[str, _Contestant | str]:
+    """Each framework's open and warmed-up page, or why it could not be opened."""
+    opened: dict[str, _Contestant | str] = {}
+    for framework, run in runs.items():
+        try:
+            page, round_trip = await opener(run)
+        except Exception as exc:  # noqa: BLE001 - one framework's failure must not stop the others
+            opened[framework] = _reason_logged(framework, exc)
+            continue
+        contestant = opened[framework] = _Contestant(page, round_trip)
+        try:
+            for _ in range(run.settings.warmup):
+                await round_trip()
+        except Exception as exc:  # noqa: BLE001
+            contestant.failure = _reason_logged(framework, exc)
+    return opened
+
+
+async def _interleaved(runs: dict[str, Run], opener: Opener, count: int, what: str) -> dict[str, dict[str, Figure]]:
+    """``count`` round trips on each server, in ``settings.passes`` passes that take turns.
+
+    Every server is up and has its page open for the whole measurement; each pass
+    does its share of the round trips on each framework in turn (the order rotates
+    by one each pass), so a slow spell of a shared machine falls on all of them
+    alike instead of on whichever ran in those seconds. A framework that fails is
+    dropped from the later passes and reported as failed; the others go on.
+    """
+    settings = next(iter(runs.values())).settings
+    opened = await _open_contestants(runs, opener)
+    contestants = {framework: c for framework, c in opened.items() if isinstance(c, _Contestant)}
+    try:
+        sizes = _pass_sizes(count, settings.passes)
+        for index, size in enumerate(sizes):
+            for framework in _rotated(list(contestants), index):
+                contestant = contestants[framework]
+                if contestant.failure:
+                    continue
+                try:
+                    latencies, elapsed = await _measured_rounds(contestant.round_trip, size,
+                                                                settings.loop_seconds / len(sizes))
+                except Exception as exc:  # noqa: BLE001
+                    contestant.failure = _reason_logged(framework, exc)
+                    continue
+                contestant.latencies += latencies
+                contestant.elapsed += elapsed
+                contestant.pass_p50s.append(round(_ms(percentile(latencies, 0.50)), 4))
+    finally:
+        for contestant in contestants.values():
+            contestant.page.close()
+    return {framework: _contestant_figures(opened[framework], what) for framework in runs}
+
+
+def _contestant_figures(contestant: _Contestant | str, what: str) -> dict[str, Figure]:
+    """The p50, p99 and rate of one framework, or its failure in every cell."""
+    if isinstance(contestant, str) or contestant.failure or not contestant.latencies:
+        reason = contestant if isinstance(contestant, str) else contestant.failure or "failed"
+        return {key: Figure.missing(reason) for key in ("p50", "p99", "rate")}
+    figures = _latency_figures(contestant.latencies, contestant.elapsed, what)
+    figures["p50"].detail["pass_p50_ms"] = contestant.pass_p50s
+    return figures
+
+
 # --- a. click round trip ------------------------------------------------------
 
 
-async def measure_click(run: Run) -> dict[str, Figure]:
-    """One click in flight at a time; the callback shows one text."""
-    settings = run.settings
+async def _clicker(run: Run) -> tuple[PageClient, RoundTrip]:
     page, button = await _open_button(run)
-    try:
-        latencies, elapsed = await _rounds(lambda: _click_once(page, button, settings.timeout), settings.clicks,
-                                           settings)
-    finally:
-        page.close()
-    return _latency_figures(latencies, elapsed, "clicks")
+    return page, lambda: _click_once(page, button, run.settings.timeout)
+
+
+async def measure_click(runs: dict[str, Run]) -> dict[str, dict[str, Figure]]:
+    """One click in flight at a time; the callback shows one text. The servers take turns."""
+    return await _interleaved(runs, _clicker, next(iter(runs.values())).settings.clicks, "clicks")
 
 
 # --- b. input round trip --------------------------------------------------------
 
 
-async def measure_input(run: Run) -> dict[str, Figure]:
-    """Submit a value, wait for its text and the next form; repeat."""
+async def _submitter(run: Run) -> tuple[PageClient, RoundTrip]:
     settings = run.settings
     page = await PageClient.open(run.port, run.framework, timeout=settings.timeout)
-    submitted = 0
     try:
         seen, _ = await collect_until(page, lambda commands: find_form(commands) is not None, settings.timeout)
-        form = find_form(seen)
-
-        async def round_trip() -> float:
-            nonlocal form, submitted
-            value = f"round {submitted}"
-            submitted += 1
-
-            def answered(commands: list[Command]) -> bool:
-                shown = any(is_text(command) and command["spec"].get("content") == value for command in commands)
-                return shown and find_form(commands) is not None
-
-            assert form is not None
-            sent = time.perf_counter()
-            page.submit(form, value)
-            seen, arrived = await collect_until(page, answered, settings.timeout)
-            form = find_form(seen)
-            return arrived - sent
-
-        latencies, elapsed = await _rounds(round_trip, settings.rounds, settings)
-    finally:
+    except BaseException:
         page.close()
-    return _latency_figures(latencies, elapsed, "rounds")
+        raise
+    form = find_form(seen)
+    submitted = 0
+
+    async def round_trip() -> float:
+        nonlocal form, submitted
+        value = f"round {submitted}"
+        submitted += 1
+
+        def answered(commands: list[Command]) -> bool:
+            shown = any(is_text(command) and command["spec"].get("content") == value for command in commands)
+            return shown and find_form(commands) is not None
+
+        assert form is not None
+        sent = time.perf_counter()
+        page.submit(form, value)
+        seen, arrived = await collect_until(page, answered, settings.timeout)
+        form = find_form(seen)
+        return arrived - sent
+
+    return page, round_trip
+
+
+async def measure_input(runs: dict[str, Run]) -> dict[str, dict[str, Figure]]:
+    """Submit a value, wait for its text and the next form; repeat. The servers take turns."""
+    return await _interleaved(runs, _submitter, next(iter(runs.values())).settings.rounds, "rounds")
 
 
 # --- c. output burst --------------------------------------------------------------

@@ -15,7 +15,8 @@ class Settings:
     """Counts and time bounds. Every loop stops at its count or its time bound, whichever first.
 
     ``clicks``, ``rounds``, ``flask_clicks``: measured round trips of a, b, e (after
-    ``warmup`` unmeasured ones), each loop at most ``loop_seconds``; ``burst``: texts
+    ``warmup`` unmeasured ones), each loop at most ``loop_seconds``; a and b split
+    theirs into ``passes`` turns per framework (``loop_seconds`` shared among them); ``burst``: texts
     of c, in each of ``burst_repeats`` sessions one after another; ``idle_thread`` / ``idle_coroutine``: the session counts of d at which RSS
     is read (the last one is held), opened ``idle_concurrency`` at a time;
     ``growth_clicks``: clicks of f, at most ``growth_seconds``; ``isolation_burst``:
@@ -27,6 +28,7 @@ class Settings:
 
     clicks: int = 2_000
     rounds: int = 2_000
+    passes: int = 5
     burst: int = 20_000
     burst_repeats: int = 5
     idle_thread: tuple[int, ...] = (1_000, 5_000, 10_000)
@@ -52,6 +54,7 @@ DEFAULT = Settings()
 QUICK = Settings(
     clicks=200,
     rounds=100,
+    passes=2,
     burst=2_000,
     burst_repeats=2,
     idle_thread=(100, 300),
