@@ -67,6 +67,8 @@ MODES = ("thread", "coroutine")
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 NO_SPEEDUPS = {"WEBIO_EVENT_LOOP": "asyncio", "WEBIO_JSON": "stdlib"}
 """The environment of ``--no-speedups``: webio as without ``webio[speedups]``."""
+GC_THRESHOLD_VAR = "WEBIO_BENCH_GC_THRESHOLD"
+"""Read by ``apps/appkit.py``: ``--gc-threshold`` for every server."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("d", "idle", "app_idle", WS_BACKENDS, MODES, (
         Metric("kib_per_session", "RSS per session", "KiB", {"thread": at_most(40), "coroutine": at_most(12)}),
         Metric("open_rate", "sessions opened/s", "/s", {"coroutine": ratio_at_least(2.0)}),
+        Metric("open_cpu", "server CPU per session opened", "µs"),
         Metric("after_close", "RSS after all closed vs baseline", "%", {"*": at_most(10)}),
         Metric("kept_per_reopened", "RSS growth per session opened again", "KiB"),
     ), measure=measure_idle, floor=True),
@@ -322,6 +325,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--no-speedups", action="store_true",
                         help="run webio (and the bare server) without uvloop and orjson, as without webio[speedups]")
+    parser.add_argument("--gc-threshold", type=int, metavar="N",
+                        help="every server (webio, PyWebIO, bare) runs with gc.set_threshold(N, …) instead of "
+                             "CPython's default of 700")
     return parser.parse_args(argv)
 
 
@@ -350,6 +356,10 @@ def _main(argv: list[str] | None) -> int:
     args = _arguments(argv)
     if args.no_speedups:
         os.environ.update(NO_SPEEDUPS)
+    if args.gc_threshold is not None:
+        if args.gc_threshold < 1:
+            raise SystemExit("--gc-threshold must be at least 1")
+        os.environ[GC_THRESHOLD_VAR] = str(args.gc_threshold)
     scenarios = _select(args.only)
     settings = (QUICK if args.quick else DEFAULT).with_idle(_parse_counts(args.idle_thread),
                                                             _parse_counts(args.idle_coroutine))
@@ -373,6 +383,7 @@ def _main(argv: list[str] | None) -> int:
         "machine": {"cpus": os.cpu_count(), "load_before": load_before, "load_after": load_after,
                     "platform": platform.platform()},
         "settings": asdict(settings),
+        "gc_threshold": args.gc_threshold,
         "rows": [row_to_json(row) for row in rows],
     }
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

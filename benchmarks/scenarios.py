@@ -353,7 +353,8 @@ async def _open_and_close(run: Run, count: int) -> None:
 
 
 async def measure_idle(run: Run) -> dict[str, Figure]:
-    """Sessions waiting in ``input()``: RSS per session, open rate, RSS after all closed.
+    """Sessions waiting in ``input()``: RSS per session, open rate and the server's CPU
+    per session opened, RSS after all closed.
 
     The server first opens and closes a few sessions (so that everything a session
     needs is loaded), then the baseline is taken. Sessions are opened up to each
@@ -370,12 +371,13 @@ async def measure_idle(run: Run) -> dict[str, Figure]:
     threads_before, baseline = await _settle(server, 20.0)
     pages: list[PageClient] = []
     checkpoints: dict[int, int] = {}
-    opening = 0.0
+    opening = opening_cpu = 0.0
     try:
         for count in counts:
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), server.cpu_seconds()
             await _open_waiting(run, pages, count - len(pages))
             opening += time.perf_counter() - started
+            opening_cpu += server.cpu_seconds() - cpu_before
             await asyncio.sleep(1.0)
             checkpoints[count] = server.rss_kib()
     finally:
@@ -393,6 +395,7 @@ async def measure_idle(run: Run) -> dict[str, Figure]:
     return {
         "kib_per_session": Figure((checkpoints[held] - baseline) / held, note, detail),
         "open_rate": Figure(held / opening, note),
+        "open_cpu": Figure(1e6 * opening_cpu / held, note),
         "after_close": Figure(100.0 * (after - baseline) / baseline,
                               f"{after / 1024:,.0f} MiB vs {baseline / 1024:,.0f}"),
         "kept_per_reopened": Figure((after_again - after) / again, f"{again:,} reopened"),

@@ -10,7 +10,9 @@ WebSocket server on the backend that answers in a thread per connection in
 """
 from __future__ import annotations
 
+import gc
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ from bare import BareApp, serve_bare
 __all__ = ["AppArgs", "ARGS", "serve"]
 
 FRAMEWORKS = ("webio", "pywebio", "bare")
+GC_THRESHOLD_VAR = "WEBIO_BENCH_GC_THRESHOLD"
+"""The first threshold of CPython's cycle collector for every server of a run (``--gc-threshold``)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ def serve(applications: Callable[..., Any] | dict[str, Callable[..., Any]], bare
 
     With the ``bare`` framework, serve ``bare`` instead: the same app without a framework.
     """
+    threshold = os.environ.get(GC_THRESHOLD_VAR)
+    if threshold:
+        gc.set_threshold(int(threshold), *gc.get_threshold()[1:])
     if ARGS.framework == "bare":
         if bare is None:
             raise SystemExit(f"{sys.argv[0]} has no bare server")
