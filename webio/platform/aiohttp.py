@@ -36,12 +36,6 @@ __all__ = ["start_server", "static_routes", "webio_handler"]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _nodelay(request: web.Request) -> None:
-    sock = request.transport.get_extra_info("socket") if request.transport is not None else None
-    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
 WEBSOCKET_HEARTBEAT = 20.0
 """Seconds between pings of each WebSocket; a socket whose pong does not come within
 half of it is closed, so a visitor whose network vanished is noticed.
@@ -116,7 +110,6 @@ async def _websocket(request: web.Request, hub: SessionHub, settings: Mapping[st
         return web.Response(status=403, text="WebSocket connections from this origin are not allowed")
     ws = web.WebSocketResponse(**settings)
     await ws.prepare(request)
-    _nodelay(request)
     port = _WebSocketPort(ws, request)
     client = WebSocketClient(hub, port)
     client.open(request.query, hub.session_info(request.headers, facts, protocol="websocket", request=request))
@@ -156,7 +149,6 @@ async def _read_body(request: web.Request, limit: int) -> tuple[bytes, bool]:
 async def _event_stream(request: web.Request, stream: EventStream) -> web.StreamResponse:
     response = web.StreamResponse(status=200, headers=stream.headers)
     await response.prepare(request)
-    _nodelay(request)
     await response.write(stream.preamble)
     stream.start(lambda chunk: asyncio.ensure_future(response.write(chunk)))
     try:
