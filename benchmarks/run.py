@@ -153,6 +153,11 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _unavailable(spec: ServerSpec) -> bool:
+    """A webio backend this checkout does not have yet ("not available" in its cells)."""
+    return spec.framework == "webio" and not webio_backend_available(spec.backend)
+
+
 def _missing(scenario: Scenario, note: str) -> dict[str, Figure]:
     return {metric.key: Figure.missing(note) for metric in scenario.metrics}
 
@@ -169,7 +174,7 @@ def _log_failure(framework: str, exc: BaseException, server: Server | None) -> s
 
 async def _measure_one(scenario: Scenario, spec: ServerSpec, settings: Settings, log_dir: Path) -> dict[str, Figure]:
     assert scenario.measure is not None
-    if spec.framework == "webio" and not webio_backend_available(spec.backend):
+    if _unavailable(spec):
         return _missing(scenario, "not available")
     server: Server | None = None
     try:
@@ -188,7 +193,7 @@ async def _measure_together(scenario: Scenario, specs: dict[str, ServerSpec], se
     servers: dict[str, Server] = {}
     try:
         for framework, spec in specs.items():
-            if framework == "webio" and not webio_backend_available(spec.backend):
+            if _unavailable(spec):
                 figures[framework] = _missing(scenario, "not available")
                 continue
             try:
