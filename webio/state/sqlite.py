@@ -93,6 +93,27 @@ def _transaction(conn: sqlite3.Connection, body: Callable[[], T]) -> T:
     return result
 
 
+WAL_RETRY_PAUSE = 0.01
+"""Seconds between attempts to switch a file to WAL while another connection does it too."""
+
+
+def _enter_wal(conn: sqlite3.Connection, timeout: float) -> str:
+    """Switch the file to WAL and return the journal mode it is in then.
+
+    The switch takes a lock that SQLite does not wait for: when two processes open
+    a new file at once, one of them gets "database is locked" at once, whatever the
+    busy timeout. That one tries again until ``timeout`` seconds have passed.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(WAL_RETRY_PAUSE)
+
+
 class SQLiteDatabase:
     """One SQLite file, used from one dedicated thread; shared by the four stores.
 
@@ -154,7 +175,7 @@ class SQLiteDatabase:
             self.path, timeout=self.timeout, isolation_level=None, check_same_thread=True
         )
         try:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            mode = _enter_wal(conn, self.timeout)
             if str(mode).lower() != "wal":
                 logger.warning(
                     "SQLite state database %r is in %s mode, not WAL: several processes "
