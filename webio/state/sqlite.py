@@ -176,7 +176,7 @@ class SQLiteDatabase:
         )
         try:
             mode = _enter_wal(conn, self.timeout)
-            if str(mode).lower() != "wal":
+            if mode.lower() != "wal":
                 logger.warning(
                     "SQLite state database %r is in %s mode, not WAL: several processes "
                     "will wait on each other",
