@@ -1,6 +1,8 @@
 """Sessions keep their records in webio.state: created, refreshed, removed."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from state_support import close_after_sessions
 
@@ -61,3 +63,28 @@ def test_the_registry_refuses_a_callback_id_of_another_session(backend):
         with pytest.raises(ForeignCallbackError):
             registry.get(button.callback_id, session_id=other.session.id)
         owner.run_on_loop(close_after_sessions, owner)
+
+
+@pytest.mark.parametrize("fails", ["at once", "after a wait"])
+def test_a_session_store_that_fails_is_logged_and_the_session_lives_on(fails, monkeypatch, caplog):
+    webio.state.clear_state_caches()
+    webio.state.configure(backend="memory")
+    store = webio.state.get_session_store()
+
+    async def refuse(record, ttl):
+        if fails == "after a wait":
+            await asyncio.sleep(0)
+        raise OSError("the store is down")
+
+    monkeypatch.setattr(store, "_insert_record", refuse)
+    try:
+        with TestClient(app) as client:
+            client.wait_for_form()
+            client.click("Hi")
+            client.wait_until(lambda: "hi" in client.texts, what="the callback's text")
+            assert client.run_on_loop(store.get, client.session.id) is None
+        failures = [r for r in caplog.records if "its records could not be written" in r.getMessage()]
+        assert len(failures) == 1 and "the store is down" in str(failures[0].exc_info[1])
+    finally:
+        webio.state.configure()
+        webio.state.clear_state_caches()
