@@ -83,7 +83,8 @@ def test_a_session_store_that_fails_is_logged_and_the_session_lives_on(fails, mo
             client.click("Hi")
             client.wait_until(lambda: "hi" in client.texts, what="the callback's text")
             assert client.run_on_loop(store.get, client.session.id) is None
-        failures = [r for r in caplog.records if "its records could not be written" in r.getMessage()]
+            name = f"webio-records-{client.session.short_id}"
+        failures = [r for r in caplog.records if r.getMessage() == f"background task {name} failed"]
         assert len(failures) == 1 and "the store is down" in str(failures[0].exc_info[1])
     finally:
         webio.state.configure()

@@ -1,11 +1,12 @@
-"""webio.tasks.start_now: a coroutine run up to its first wait, then carried on by a task."""
+"""webio.tasks.start_now and spawn_now: a coroutine run up to its first wait, then carried on by a task."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
-from webio.tasks import running_tasks, start_now
+from webio.tasks import running_tasks, spawn_now, start_now
 
 
 def test_a_coroutine_that_never_waits_finishes_in_the_call():
@@ -81,5 +82,39 @@ def test_cancelling_the_task_cancels_the_coroutine_where_it_waits():
         with pytest.raises(asyncio.CancelledError):
             await task
         assert seen == ["cancelled inside"] and gate.cancelled()
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("fails", ["before the wait", "after the wait"])
+def test_spawn_now_logs_a_failure_under_the_name_and_raises_nothing(fails, caplog):
+    async def write():
+        if fails == "after the wait":
+            await asyncio.sleep(0)
+        raise OSError("the store is down")
+
+    async def main():
+        task = spawn_now(write(), name="webio-records-abc")
+        assert (task is None) == (fails == "before the wait")
+        if task is not None:
+            assert task.get_name() == "webio-records-abc"
+            await asyncio.wait([task])
+            await asyncio.sleep(0)
+
+    with caplog.at_level(logging.ERROR, logger="webio"):
+        asyncio.run(main())
+    failures = [r for r in caplog.records if r.getMessage() == "background task webio-records-abc failed"]
+    assert len(failures) == 1 and str(failures[0].exc_info[1]) == "the store is down"
+
+
+def test_spawn_now_finishes_work_that_never_waits_in_the_call():
+    done = []
+
+    async def write():
+        done.append("written")
+
+    async def main():
+        assert spawn_now(write(), name="webio-records-abc") is None
+        assert done == ["written"]
 
     asyncio.run(main())

@@ -1,9 +1,10 @@
-"""The ways webio starts work on the event loop: :func:`spawn` and :func:`start_now`.
+"""The ways webio starts work on the event loop: :func:`spawn`, :func:`start_now`
+and :func:`spawn_now`.
 
 Every task is kept in a set until it finishes (so it is never garbage-collected
-half-way). A spawned task's exception, if any, is logged instead of lost; the task
-of :func:`start_now` belongs to its caller, who awaits it. Nothing else in webio
-calls ``asyncio.create_task``.
+half-way). The exception of work started by :func:`spawn` or :func:`spawn_now`, if
+any, is logged instead of lost; the task of :func:`start_now` belongs to its caller,
+who awaits it. Nothing else in webio calls ``asyncio.create_task``.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import asyncio
 import contextvars
 import logging
 import types
-from collections.abc import Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any, TypeVar
 
 logger = logging.getLogger("webio")
@@ -47,7 +48,11 @@ def _forget(task: asyncio.Task[Any]) -> None:
         return
     exc = task.exception()
     if exc is not None:
-        logger.error("background task %s failed", task.get_name(), exc_info=exc)
+        _log_failure(task.get_name(), exc)
+
+
+def _log_failure(name: str, exc: BaseException) -> None:
+    logger.error("background task %s failed", name, exc_info=exc)
 
 
 def start_now(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T] | None:
@@ -60,13 +65,36 @@ def start_now(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T] | None:
 
     :raises Exception: whatever ``coro`` raises before its first wait
     """
+    return _run_to_first_wait(coro, None, _running.discard)
+
+
+def spawn_now(coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any] | None:
+    """:func:`spawn` for work that often needs no wait: run ``coro`` here up to its
+    first wait, as :func:`start_now` does, and log its failure, as :func:`spawn` does,
+    whether it fails before that wait or in the task that carries it on.
+
+    None when it finished (or failed) without waiting, else the task named ``name``.
+    Must be called on the event loop's thread.
+    """
+    try:
+        return _run_to_first_wait(coro, name, _forget)
+    except Exception as exc:
+        _log_failure(name, exc)
+        return None
+
+
+def _run_to_first_wait(
+    coro: Coroutine[Any, Any, T],
+    name: str | None,
+    when_done: Callable[[asyncio.Task[Any]], object],
+) -> asyncio.Task[T] | None:
     try:
         first = coro.send(None)
     except StopIteration:
         return None
-    task = asyncio.get_running_loop().create_task(_carry_on(coro, first))
+    task = asyncio.get_running_loop().create_task(_carry_on(coro, first), name=name)
     _running.add(task)
-    task.add_done_callback(_running.discard)
+    task.add_done_callback(when_done)
     return task
 
 
@@ -107,5 +135,5 @@ def retrieve_outcome(future: asyncio.Future[Any]) -> None:
 
 
 def running_tasks() -> frozenset[asyncio.Task[Any]]:
-    """The tasks started by :func:`spawn` that have not finished (for leak checks)."""
+    """The tasks started here that have not finished (for leak checks)."""
     return frozenset(_running)

@@ -23,7 +23,7 @@ from webio.state import (
     get_worker_id,
 )
 from webio.state.sync import set_state_loop
-from webio.tasks import spawn, start_now
+from webio.tasks import spawn, spawn_now
 
 logger = logging.getLogger("webio.server")
 
@@ -45,28 +45,22 @@ class SessionRecords:
         The records are written here, up to their first wait: with the memory backend
         that is all of it, so a session opens without a task and a loop turn for them
         (about 2% of the server's CPU per session opened, benchmark d on aiohttp). A
-        backend that waits on its server goes on in a task. A failure is logged; the
-        session lives on.
+        backend that waits on its server goes on in a task. A failure is logged as any
+        background task's; the session lives on.
         """
         if self._beat is None:
             set_state_loop(asyncio.get_running_loop())
             self._beat = spawn(self._heartbeat(), name="webio-state-heartbeat")
         self._live[session.id] = session
-        try:
-            opening = start_now(self._create(session))
-        except Exception:
-            logger.exception("session %s: its records could not be written", session.short_id)
-            return
+        opening = spawn_now(self._create(session), name=f"webio-records-{session.short_id}")
         if opening is not None:
             self._opening[session.id] = opening
-            opening.add_done_callback(functools.partial(self._opened, session.id, session.short_id))
+            opening.add_done_callback(functools.partial(self._opened, session.id))
 
-    def _opened(self, session_id: str, short_id: str, opening: asyncio.Task[Any]) -> None:
+    def _opened(self, session_id: str, opening: asyncio.Task[Any]) -> None:
         # A finished task is not worth keeping for every session that lives on.
         if self._opening.get(session_id) is opening:
             del self._opening[session_id]
-        if not opening.cancelled() and opening.exception() is not None:
-            logger.error("session %s: its records could not be written", short_id, exc_info=opening.exception())
 
     async def _create(self, session: Session) -> None:
         await get_session_store().create(session.id, token=session.reconnect_token, app=session.app_name,
