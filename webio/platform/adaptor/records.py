@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from typing import Any
 
 from webio.session.base import Session
@@ -24,8 +23,6 @@ from webio.state import (
 )
 from webio.state.sync import set_state_loop
 from webio.tasks import spawn, spawn_now
-
-logger = logging.getLogger("webio.server")
 
 __all__ = ["SessionRecords"]
 
